@@ -1,0 +1,34 @@
+# The README's two commands: `make quickstart` and `make test`. Each creates or updates the
+# local virtual environment (.venv) first. PyTorch (needed by camel-tools) is pinned to the
+# CPU build first: an unpinned torch pulls a multi-GB CUDA build.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TORCH := torch==2.13.0
+EXTRAS ?= arabic,dev
+
+.PHONY: venv quickstart test lint benchmark clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q $(TORCH)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[$(EXTRAS)]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+quickstart: venv
+	$(BIN)/marsad-run --multirun --config-dir experiments/quickstart --config-name suite
+
+test: venv
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks && $(BIN)/ruff format --check src tests benchmarks
+
+benchmark: venv
+	$(BIN)/python benchmarks/bench_tracking_overhead.py
+
+clean:
+	rm -rf $(VENV) outputs mlflow.db mlruns

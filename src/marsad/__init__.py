@@ -1,0 +1,8 @@
+"""Marsad: an observatory of Arabic conflict-news classifiers (topic, actor, stance)."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("marsad")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0+unknown"

@@ -1,0 +1,67 @@
+"""Build the objects a run needs from its config and refuse impossible combinations early.
+
+Everything here runs before an MLflow run is created: a config that cannot work never leaves a
+half-made run behind, and the error names the valid choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+
+from marsad.data import TableDataset
+from marsad.errors import ConfigError
+from marsad.models import TextClassifier
+from marsad.tasks import Task
+
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
+
+
+def choices(group: str) -> list[str]:
+    """The option names of a config group, e.g. choices('model')."""
+    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+
+
+def datasets_serving(task: str) -> list[str]:
+    from omegaconf import OmegaConf
+
+    return [
+        name
+        for name in choices("dataset")
+        if task in (OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml").get("tasks") or {})
+    ]
+
+
+@dataclass
+class Experiment:
+    task: Task
+    dataset: TableDataset
+    estimator: TextClassifier
+
+
+def build_experiment(cfg: DictConfig) -> Experiment:
+    task = instantiate(cfg.task)
+    dataset = instantiate(cfg.dataset, data_root=cfg.data_root, _convert_="all")
+    if not dataset.serves(task.name):
+        raise ConfigError(
+            f"dataset '{dataset.name}' cannot serve task '{task.name}': it serves {sorted(dataset.tasks)}. "
+            f"Datasets that serve '{task.name}': {datasets_serving(task.name)}"
+        )
+    model_tasks = cfg.model.get("tasks")
+    if model_tasks and task.name not in model_tasks:
+        raise ConfigError(
+            f"model '{cfg.model.name}' is only for tasks {list(model_tasks)}, not '{task.name}'"
+        )
+    normalizer = instantiate(cfg.preprocess.normalizer) if cfg.preprocess.normalizer else None
+    try:
+        estimator = instantiate(cfg.model.estimator, normalizer=normalizer, _convert_="all")
+        estimator.validate()
+    except Exception as err:  # sklearn raises its own InvalidParameterError/TypeError
+        raise ConfigError(f"model '{cfg.model.name}': invalid configuration: {err}") from err
+    unknown = sorted(set(cfg.eval_splits) - {"train", "dev", "test"})
+    if unknown:
+        raise ConfigError(f"eval_splits {unknown} are not splits; choose from train, dev, test")
+    return Experiment(task=task, dataset=dataset, estimator=estimator)

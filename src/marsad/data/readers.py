@@ -1,0 +1,102 @@
+"""Read CSV, JSON Lines (plain or gzip) and Parquet files into string-typed data frames.
+
+Every frame gets a `_row` column: the 1-based record number in its file (the line for JSON
+Lines, the data row after the header for CSV), so that later checks can name the row.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from marsad.errors import DatasetError
+
+FORMATS = ("csv", "jsonl", "parquet")
+
+
+def infer_format(path: Path) -> str:
+    suffixes = [s.lstrip(".") for s in path.suffixes if s != ".gz"]
+    fmt = {"csv": "csv", "jsonl": "jsonl", "json": "jsonl", "parquet": "parquet"}.get(
+        suffixes[-1] if suffixes else ""
+    )
+    if fmt is None:
+        raise DatasetError(
+            f"cannot tell the format from the file name; set `format` to one of {FORMATS}",
+            file=str(path),
+        )
+    return fmt
+
+
+def read_text(path: Path) -> str:
+    """The file's text, gunzipped when it ends in .gz; the row of any non-UTF-8 byte is named."""
+    if not path.exists():
+        raise DatasetError(
+            "file not found; check the dataset's `path` and the data root "
+            "(config key `data_root` or the MARSAD_DATA_DIR environment variable)",
+            file=str(path),
+        )
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DatasetError(
+            f"byte {raw[err.start:err.start + 1]!r} at offset {err.start} is not valid UTF-8; "
+            "expected UTF-8 text (re-encode the file, e.g. `iconv -f cp1256 -t utf-8`)",
+            file=str(path),
+            row=line,
+        ) from None
+
+
+def read_jsonl(path: Path) -> pd.DataFrame:
+    records = []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DatasetError(
+                f"malformed JSON ({err.msg} at column {err.colno}); expected one JSON object per line",
+                file=str(path),
+                row=number,
+            ) from None
+        if not isinstance(record, dict):
+            raise DatasetError(
+                f"expected a JSON object, found {type(record).__name__}", file=str(path), row=number
+            )
+        record["_row"] = number
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as err:
+        raise DatasetError(f"malformed CSV: {err}", file=str(path)) from None
+    frame["_row"] = range(1, len(frame) + 1)
+    return frame
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        read_text(path)  # raises the same file-not-found error as the text formats
+    frame = pd.read_parquet(path)
+    frame["_row"] = range(1, len(frame) + 1)
+    return frame
+
+
+def read_table(path: Path, fmt: str | None = None) -> pd.DataFrame:
+    """Read one data file; `fmt` defaults to what the file name says."""
+    fmt = fmt or infer_format(path)
+    readers = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet}
+    if fmt not in readers:
+        raise DatasetError(f"unknown format '{fmt}'; expected one of {FORMATS}", file=str(path))
+    return readers[fmt](path)

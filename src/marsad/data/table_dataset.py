@@ -1,0 +1,195 @@
+"""A dataset described entirely by its config: files, column mapping, label set and splits.
+
+`conf/dataset/<name>.yaml` names this class as `_target_`; one entry under `tasks:` per task the
+dataset serves. Loading returns canonical frames (`id`, the task's inputs, `label`, `split`)
+that have passed every check in `validation`, with a content fingerprint.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from marsad.data import validation
+from marsad.data.fingerprint import combine_fingerprints, frame_fingerprint
+from marsad.data.paths import resolve_data_root, resolve_path
+from marsad.data.readers import read_table
+from marsad.data.splits import stratified_split
+from marsad.errors import ConfigError, DatasetError
+from marsad.tasks import Task
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadedSplits:
+    """What a run trains and scores on: canonical frames per split, labels and fingerprints."""
+
+    dataset: str
+    task: str
+    frames: dict[str, pd.DataFrame]
+    label_names: list[str]
+    fingerprint: str
+    split_fingerprints: dict[str, str]
+    files: list[str] = field(default_factory=list)
+
+    def sizes(self) -> dict[str, int]:
+        return {split: len(frame) for split, frame in self.frames.items()}
+
+
+class TableDataset:
+    """One corpus, read from CSV, JSON Lines or Parquet files as its config says."""
+
+    def __init__(
+        self,
+        name: str,
+        tasks: dict[str, dict[str, Any]],
+        card: dict[str, Any] | None = None,
+        data_root: str | None = None,
+    ) -> None:
+        self.name = name
+        self.tasks = tasks
+        self.card = card or {}
+        self.data_root = resolve_data_root(data_root)
+
+    def serves(self, task: str) -> bool:
+        return task in self.tasks
+
+    def load(self, task: Task) -> LoadedSplits:
+        if not self.serves(task.name):
+            raise ConfigError(
+                f"dataset '{self.name}' does not serve task '{task.name}'; "
+                f"it serves: {sorted(self.tasks)}"
+            )
+        spec = self.tasks[task.name]
+        folder = resolve_path(spec["path"], self.data_root)
+        frame = self._read_splits(spec, folder)
+        frame = self._canonical(frame, spec, task)
+        multi = task.label_kind == "multi"
+        label_column = _source(spec, "label")
+        validation.require_unique_ids(frame, _source(spec, "id") or "id")
+        validation.require_known_labels(frame, list(spec["labels"]), multi, label_column)
+        validation.require_labels_seen_in_train(frame, multi, label_column)
+
+        columns = ["id", *task.inputs, "label"]
+        frames = {s: frame[frame["split"] == s].reset_index(drop=True) for s in validation.SPLITS}
+        frames = {s: f for s, f in frames.items() if len(f)}
+        if "train" not in frames or "test" not in frames:
+            raise DatasetError(
+                f"dataset '{self.name}' has splits {sorted(frames)}; expected at least train and test",
+                file=str(folder),
+            )
+        split_prints = {s: frame_fingerprint(f, columns) for s, f in frames.items()}
+        return LoadedSplits(
+            dataset=self.name,
+            task=task.name,
+            frames=frames,
+            label_names=list(spec["labels"]),
+            fingerprint=combine_fingerprints(split_prints),
+            split_fingerprints=split_prints,
+            files=sorted(frame["_file"].unique()),
+        )
+
+    def _read_splits(self, spec: dict[str, Any], folder: Path) -> pd.DataFrame:
+        """Official split files, or one file split by a column or by a seeded policy."""
+        split_spec = spec.get("split", {})
+        if "splits" in spec:
+            parts = []
+            for split, name in spec["splits"].items():
+                if split not in validation.SPLITS:
+                    raise ConfigError(
+                        f"dataset '{self.name}': split '{split}' is not one of {validation.SPLITS}"
+                    )
+                part = read_table(folder / name, spec.get("format"))
+                part["_split"], part["_file"] = split, str(folder / name)
+                parts.append(part)
+            return pd.concat(parts, ignore_index=True)
+        path = folder / spec["file"]
+        frame = read_table(path, spec.get("format"))
+        frame["_file"] = str(path)
+        if "column" in split_spec:
+            validation.require_columns(frame, {"split": split_spec["column"]}, str(path))
+            frame["_split"] = frame[split_spec["column"]].astype(str)
+        return frame
+
+    def _canonical(self, frame: pd.DataFrame, spec: dict[str, Any], task: Task) -> pd.DataFrame:
+        columns = spec["columns"]
+        file = frame["_file"].iloc[0] if len(frame) else str(spec.get("path"))
+        needed = {f: c for f, c in columns.items() if isinstance(c, str)}
+        needed.update({f"{f}[{i}]": c for f, cs in columns.items() if isinstance(cs, list) for i, c in enumerate(cs)})
+        missing_inputs = [f for f in (*task.inputs, "label") if f not in columns]
+        if missing_inputs:
+            raise ConfigError(
+                f"dataset '{self.name}', task '{task.name}': `columns` must map {missing_inputs}"
+            )
+        for source_file, part in frame.groupby("_file", sort=False):
+            validation.require_columns(part, needed, source_file)
+
+        out = pd.DataFrame({"_row": frame["_row"], "_file": frame["_file"]})
+        out["split"] = frame["_split"] if "_split" in frame else None
+        for field_name in task.inputs:
+            source = columns[field_name]
+            # A list of columns (e.g. title and body) is joined into one text, paragraph-wise.
+            if isinstance(source, list):
+                out[field_name] = frame[source].astype(str).agg("\n".join, axis=1)
+                source = "+".join(source)
+            else:
+                out[field_name] = frame[source]
+            validation.require_text(out, field_name, source)
+        out["label"] = self._labels(frame[columns["label"]], task, spec)
+        id_column = columns.get("id")
+        # Without an id column, the id is the file's split (or "row") and the record number.
+        prefix = frame["_split"].astype(str) if "_split" in frame else "row"
+        out["id"] = (
+            frame[id_column].astype(str)
+            if id_column
+            else prefix + "-" + frame["_row"].astype(str).str.zfill(6)
+        )
+        if "policy" in spec.get("split", {}):
+            out["split"] = self._policy_split(out, spec["split"])
+        elif out["split"].isna().any():
+            raise ConfigError(f"dataset '{self.name}': set `splits`, `split.column` or `split.policy`")
+        bad = ~out["split"].isin(validation.SPLITS)
+        if bad.any():
+            row = out.loc[bad].iloc[0]
+            raise DatasetError(
+                f"split {row['split']!r} is not one of {validation.SPLITS}",
+                file=file, row=int(row["_row"]), field=spec.get("split", {}).get("column", "split"),
+            )
+        return out
+
+    def _labels(self, values: pd.Series, task: Task, spec: dict[str, Any]) -> pd.Series:
+        if task.label_kind == "single":
+            return values.astype(str).str.strip()
+        separator = spec.get("label_separator", "|")
+
+        def as_list(value: Any) -> list[str]:
+            if isinstance(value, str):
+                return [v.strip() for v in value.split(separator) if v.strip()]
+            return [str(v) for v in value] if value is not None else []
+
+        return values.map(as_list)
+
+    def _policy_split(self, frame: pd.DataFrame, split_spec: dict[str, Any]) -> pd.Series:
+        if split_spec["policy"] != "stratified":
+            raise ConfigError(
+                f"dataset '{self.name}': split policy '{split_spec['policy']}' is unknown; "
+                "expected 'stratified'"
+            )
+        group_by = split_spec.get("group_by")
+        assignment = stratified_split(
+            frame["label"],
+            dict(split_spec.get("fractions", {"train": 0.7, "dev": 0.15, "test": 0.15})),
+            seed=int(split_spec.get("seed", 0)),
+            groups=frame[group_by] if group_by else None,
+        )
+        return pd.Series(assignment, index=frame.index)
+
+
+def _source(spec: dict[str, Any], field_name: str) -> str | None:
+    column = spec["columns"].get(field_name)
+    return "+".join(column) if isinstance(column, list) else column

@@ -1,0 +1,37 @@
+"""One exception type per family, so callers and tests can tell bad data from bad config."""
+
+from __future__ import annotations
+
+
+class MarsadError(Exception):
+    """Base class of every error Marsad raises on purpose."""
+
+
+class ConfigError(MarsadError):
+    """An experiment configuration that cannot run (unknown choice, wrong type, impossible pairing)."""
+
+
+class DatasetError(MarsadError):
+    """A data file that cannot be read as its dataset config describes.
+
+    The message always names the file and, where one exists, the row and field, then says what
+    was expected.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file, self.row, self.field = file, row, field
+        where = []
+        if file is not None:
+            where.append(str(file))
+        if row is not None:
+            where.append(f"row {row}")
+        if field is not None:
+            where.append(f"field '{field}'")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)

@@ -1,0 +1,57 @@
+"""Predict one split and score it: metrics, per-class report and per-example predictions."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from marsad.metrics import score_predictions
+from marsad.tasks import Task
+
+
+@dataclass
+class SplitResult:
+    split: str
+    metrics: dict[str, float]
+    per_class: dict[str, dict[str, float]]
+    predictions: pd.DataFrame
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    seconds: float
+
+
+def full_scores(estimator, X, n_labels: int) -> np.ndarray:
+    """Scores with one column per declared label, also when training lacked some class."""
+    scores = estimator.predict_scores(X)
+    if scores.shape[1] == n_labels:
+        return scores
+    full = np.full((scores.shape[0], n_labels), np.nan)
+    full[:, estimator.classes_] = scores
+    return full
+
+
+def evaluate_split(
+    estimator, task: Task, split: str, frame: pd.DataFrame, label_names: list[str]
+) -> SplitResult:
+    X = task.features(frame)
+    start = time.perf_counter()
+    y_pred = estimator.predict(X)
+    scores = full_scores(estimator, X, len(label_names))
+    seconds = time.perf_counter() - start
+    y_true = task.encode(frame["label"], label_names)
+    metrics, per_class = score_predictions(task.metrics, y_true, y_pred, label_names)
+    correct = (y_true == y_pred).all(axis=1) if y_true.ndim == 2 else y_true == y_pred
+    predictions = pd.DataFrame(
+        {
+            "id": frame["id"].astype(str).to_numpy(),
+            "split": split,
+            "gold": task.decode(y_true, label_names),
+            "predicted": task.decode(np.asarray(y_pred), label_names),
+            "correct": correct,
+            "scores": [row.tolist() for row in scores],
+        }
+    )
+    return SplitResult(split, metrics, per_class, predictions, y_true, np.asarray(y_pred), seconds)

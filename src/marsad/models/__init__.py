@@ -1,0 +1,7 @@
+"""Models: scikit-learn-compatible estimators and the feature builders they use."""
+
+from marsad.models.features import ConstantFeatures, WordCharTfidf
+from marsad.models.pair_features import PairFeatures
+from marsad.models.text_classifier import TextClassifier
+
+__all__ = ["ConstantFeatures", "PairFeatures", "TextClassifier", "WordCharTfidf"]

@@ -1,0 +1,56 @@
+"""Text features: word and character TF-IDF, and a constant for the dummy baselines."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+
+
+class WordCharTfidf(BaseEstimator, TransformerMixin):
+    """Word n-grams (content) plus character n-grams within word boundaries (morphology:
+    Arabic clitics and affixes glue onto words, so char n-grams catch shared stems)."""
+
+    def __init__(
+        self,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (2, 5),
+        max_features: int | None = 200_000,
+        min_df: int = 1,
+        sublinear_tf: bool = True,
+    ) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.max_features = max_features
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+
+    def _union(self) -> FeatureUnion:
+        common = dict(sublinear_tf=self.sublinear_tf, min_df=self.min_df, max_features=self.max_features)
+        parts = []
+        if self.word_ngram_range:
+            parts.append(("word", TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), **common)))
+        if self.char_ngram_range:
+            parts.append(
+                ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range), **common))
+            )
+        return FeatureUnion(parts)
+
+    def fit(self, X, y=None) -> WordCharTfidf:
+        self.union_ = self._union().fit(list(X))
+        return self
+
+    def transform(self, X) -> sp.csr_matrix:
+        return self.union_.transform(list(X)).tocsr()
+
+
+class ConstantFeatures(BaseEstimator, TransformerMixin):
+    """One constant column: the dummy baselines look at labels only, never at text."""
+
+    def fit(self, X, y=None) -> ConstantFeatures:
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        return np.ones((len(X), 1))

@@ -1,0 +1,107 @@
+"""Stance features of a (claim, text) pair: how the text relates to the claim.
+
+Concatenating claim and text throws away which words came from where; stance lives in the
+difference. These features keep it: similarity of the two sides, what the text shares with the
+claim and what it adds, negation and number-mismatch cues, and n-grams of the added and the
+dropped words (antonyms and corrections such as "ارتفاع" -> "انخفاض" show up there).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from marsad.models.features import WordCharTfidf
+from marsad.text.tokens import NEGATION_CUES, numbers, tokenize
+
+CUE_NAMES = (
+    "cosine_word", "cosine_char", "shared_ratio", "novel_ratio", "jaccard",
+    "negation_text_only", "negation_claim_only", "negation_mismatch",
+    "claim_numbers_missing", "text_numbers_new", "number_mismatch", "text_longer", "claim_longer",
+)  # fmt: skip
+
+
+def _rowwise_cosine(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    """Cosine of matching rows; TF-IDF rows are L2-normalised, so it is their dot product."""
+    return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+
+
+def _difference(source: list[str], reference: set[str]) -> str:
+    """The words of `source` not in `reference`, in their original order."""
+    return " ".join(w for w in source if w not in reference) or "<none>"
+
+
+class PairFeatures(BaseEstimator, TransformerMixin):
+    """Transformer over a two-column frame (claim, text) -> sparse feature matrix."""
+
+    def __init__(self, ngram_features=None, cue_weight: float = 1.0) -> None:
+        self.ngram_features = ngram_features
+        self.cue_weight = cue_weight
+
+    @staticmethod
+    def _sides(X) -> tuple[list[str], list[str]]:
+        frame = pd.DataFrame(X)
+        return frame.iloc[:, 0].astype(str).tolist(), frame.iloc[:, 1].astype(str).tolist()
+
+    def fit(self, X, y=None) -> PairFeatures:
+        claims, texts = self._sides(X)
+        self.word_sim_ = TfidfVectorizer(sublinear_tf=True).fit(claims + texts)
+        self.char_sim_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(
+            claims + texts
+        )
+        added, dropped = self._differences(claims, texts)
+        base = self.ngram_features if self.ngram_features is not None else WordCharTfidf()
+        self.added_ = clone(base).fit(added)
+        self.dropped_ = clone(base).fit(dropped)
+        return self
+
+    @staticmethod
+    def _differences(claims: list[str], texts: list[str]) -> tuple[list[str], list[str]]:
+        added, dropped = [], []
+        for claim, text in zip(claims, texts):
+            c, t = tokenize(claim), tokenize(text)
+            added.append(_difference(t, set(c)))
+            dropped.append(_difference(c, set(t)))
+        return added, dropped
+
+    def cues(self, claims: list[str], texts: list[str]) -> np.ndarray:
+        """Dense pair cues, one row per pair, columns named by CUE_NAMES."""
+        rows = []
+        for claim, text in zip(claims, texts):
+            c, t = set(tokenize(claim)), set(tokenize(text))
+            shared = c & t
+            neg_c, neg_t = c & NEGATION_CUES, t & NEGATION_CUES
+            num_c, num_t = numbers(claim), numbers(text)
+            rows.append([
+                len(shared) / max(1, len(c)),
+                len(t - c) / max(1, len(t)),
+                len(shared) / max(1, len(c | t)),
+                len(neg_t - neg_c),
+                len(neg_c - neg_t),
+                float(bool(neg_t) != bool(neg_c)),
+                len(num_c - num_t),
+                len(num_t - num_c),
+                float(bool(num_c) and bool(num_t) and not (num_c & num_t)),
+                # Non-negative halves of the log length ratio: ComplementNB needs counts >= 0.
+                max(0.0, np.log1p(len(t)) - np.log1p(len(c))),
+                max(0.0, np.log1p(len(c)) - np.log1p(len(t))),
+            ])  # fmt: skip
+        cosines = np.column_stack([
+            _rowwise_cosine(self.word_sim_.transform(claims), self.word_sim_.transform(texts)),
+            _rowwise_cosine(self.char_sim_.transform(claims), self.char_sim_.transform(texts)),
+        ])  # fmt: skip
+        return np.hstack([cosines, np.asarray(rows, dtype=float).reshape(len(claims), -1)])
+
+    def transform(self, X) -> sp.csr_matrix:
+        claims, texts = self._sides(X)
+        added, dropped = self._differences(claims, texts)
+        return sp.hstack(
+            [
+                sp.csr_matrix(self.cues(claims, texts) * self.cue_weight),
+                self.added_.transform(added),
+                self.dropped_.transform(dropped),
+            ]
+        ).tocsr()

@@ -1,0 +1,95 @@
+"""`TextClassifier`: the one estimator shape every Marsad model takes.
+
+A model config names text features and a scikit-learn classifier; this estimator adapts them
+to the task it is fitted on, so one YAML file serves topic, actor and stance:
+- pair input (a claim/text frame): `PairFeatures` around the text features, or plain
+  concatenation when `pairing="concat"` (the baseline pair-aware features must beat);
+- multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest;
+- an optional normaliser (a transformer over strings) runs first, so the logged model
+  normalises new text exactly as in training.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.dummy import DummyClassifier
+from sklearn.multiclass import OneVsRestClassifier
+
+from marsad.models.features import ConstantFeatures
+from marsad.models.pair_features import PairFeatures
+
+PAIRINGS = ("features", "concat")
+SEPARATOR = " | "
+
+
+class TextClassifier(ClassifierMixin, BaseEstimator):
+    def __init__(self, classifier, features=None, normalizer=None, pairing: str = "features") -> None:
+        self.classifier = classifier
+        self.features = features
+        self.normalizer = normalizer
+        self.pairing = pairing
+
+    def validate(self) -> None:
+        """Check argument types and values before any data is read or any run is created."""
+        if self.pairing not in PAIRINGS:
+            raise ValueError(f"pairing must be one of {PAIRINGS}, got {self.pairing!r}")
+        for part in (self.classifier, self.features, self.normalizer):
+            if part is not None and hasattr(part, "_parameter_constraints"):
+                part._validate_params()
+
+    # -- input preparation ------------------------------------------------------------------
+    def _normalize(self, texts) -> list[str]:
+        texts = [str(t) for t in texts]
+        return self.normalizer.transform(texts) if self.normalizer is not None else texts
+
+    def _prepare(self, X):
+        """Normalised texts, or for pairs a normalised two-column frame / concatenation."""
+        if isinstance(X, pd.DataFrame) and X.shape[1] == 2:
+            claims, texts = self._normalize(X.iloc[:, 0]), self._normalize(X.iloc[:, 1])
+            if self.pairing == "concat":
+                return [f"{c}{SEPARATOR}{t}" for c, t in zip(claims, texts)]
+            return pd.DataFrame({"claim": claims, "text": texts})
+        return self._normalize(X)
+
+    def _make_featurizer(self, prepared):
+        base = ConstantFeatures() if self.features is None else clone(self.features)
+        if isinstance(prepared, pd.DataFrame) and self.features is not None:
+            return PairFeatures(ngram_features=base)
+        return base
+
+    # -- estimator API ----------------------------------------------------------------------
+    def fit(self, X, y) -> TextClassifier:
+        self.validate()
+        prepared = self._prepare(X)
+        y = np.asarray(y)
+        self.multilabel_ = y.ndim == 2
+        self.featurizer_ = self._make_featurizer(prepared).fit(prepared, y)
+        classifier = clone(self.classifier)
+        if self.multilabel_ and not isinstance(classifier, DummyClassifier):
+            classifier = OneVsRestClassifier(classifier)
+        self.classifier_ = classifier.fit(self.featurizer_.transform(prepared), y)
+        self.classes_ = np.arange(y.shape[1]) if self.multilabel_ else np.unique(y)
+        return self
+
+    def _features(self, X):
+        return self.featurizer_.transform(self._prepare(X))
+
+    def predict(self, X) -> np.ndarray:
+        return np.asarray(self.classifier_.predict(self._features(X)))
+
+    def predict_scores(self, X) -> np.ndarray:
+        """A score per class (per label for multi-label): probabilities where the classifier
+        has them, decision values otherwise. Shape (n_examples, n_classes)."""
+        features = self._features(X)
+        if hasattr(self.classifier_, "predict_proba"):
+            scores = self.classifier_.predict_proba(features)
+            if isinstance(scores, list):  # multi-output dummy: one (n, 2) array per label
+                scores = np.column_stack([s[:, -1] if s.shape[1] > 1 else s[:, 0] for s in scores])
+        else:
+            scores = self.classifier_.decision_function(features)
+        scores = np.asarray(scores, dtype=float)
+        if scores.ndim == 1:  # binary decision function -> one column per class
+            scores = np.column_stack([-scores, scores])
+        return scores

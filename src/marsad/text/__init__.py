@@ -1,0 +1,1 @@
+"""Arabic text normalisation and tokenisation helpers."""

@@ -1,0 +1,1 @@
+"""MLflow tracking: the run context, what each run logs, and sweep grouping."""
