@@ -46,9 +46,21 @@ def fixture_pairs(n_claims: int = 30, seed: int = 0) -> list[dict]:
         subject = rng.choice(["الجيش", "الحكومة", "المعارضة", "الشرطة"])
         claim = f"{subject} تعلن السيطرة على البلدة رقم {c}"
         rows += [
-            {"claim": claim, "text": f"أكد مصدر أن {subject} سيطر على البلدة رقم {c}", "stance": "agree"},
-            {"claim": claim, "text": f"نفى مصدر أن {subject} سيطر على البلدة رقم {c + 7} بل انسحب", "stance": "disagree"},
-            {"claim": claim, "text": "ارتفاع أسعار النفط في الأسواق العالمية اليوم", "stance": "other"},
+            {
+                "claim": claim,
+                "text": f"أكد مصدر أن {subject} سيطر على البلدة رقم {c}",
+                "stance": "agree",
+            },
+            {
+                "claim": claim,
+                "text": f"نفى مصدر أن {subject} سيطر على البلدة رقم {c + 7} بل انسحب",
+                "stance": "disagree",
+            },
+            {
+                "claim": claim,
+                "text": "ارتفاع أسعار النفط في الأسواق العالمية اليوم",
+                "stance": "other",
+            },
         ]
     return rows
 
@@ -108,7 +120,11 @@ def compose_config(overrides: list[str], tmp_path: Path, dataset: dict | None = 
     with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
         cfg = compose(
             config_name="config",
-            overrides=[f"tracking.uri=sqlite:///{tmp_path}/mlflow.db", "tracking.log_model=false", *overrides],
+            overrides=[
+                f"tracking.uri=sqlite:///{tmp_path}/mlflow.db",
+                "tracking.log_model=false",
+                *overrides,
+            ],
         )
     if dataset is not None:
         with open_dict(cfg):

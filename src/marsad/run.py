@@ -1,7 +1,7 @@
 """`marsad-run`: the Hydra application. One run: load -> fit -> evaluate -> log.
 
-    marsad-run task=stance dataset=ans_stance model=tfidf_svm
-    marsad-run --multirun model=tfidf_svm,tfidf_logreg seed=0,1,2
+marsad-run task=stance dataset=ans_stance model=tfidf_svm
+marsad-run --multirun model=tfidf_svm,tfidf_logreg seed=0,1,2
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ def stage(name: str, timings: dict[str, float]):
 
 def run_experiment(cfg: DictConfig) -> float:
     """Run one configured experiment and return its primary metric on dev (else test)."""
+    from marsad.evaluation import evaluate_split
     from marsad.tracking import log_results
     from marsad.tracking.provenance import git_commit, package_versions
     from marsad.tracking.run_context import client_for, tracked_run
-    from marsad.evaluation import evaluate_split
 
     experiment = build_experiment(cfg)  # raises ConfigError before any run exists
     task, dataset, estimator = experiment.task, experiment.dataset, experiment.estimator
@@ -50,7 +50,13 @@ def run_experiment(cfg: DictConfig) -> float:
         with stage("load", timings):
             data = dataset.load(task)
         sizes = ", ".join(f"{s} {n}" for s, n in data.sizes().items())
-        log.info("load      %s: %s · fingerprint %s (%.2f s)", name, sizes, data.fingerprint, timings["load"])
+        log.info(
+            "load      %s: %s · fingerprint %s (%.2f s)",
+            name,
+            sizes,
+            data.fingerprint,
+            timings["load"],
+        )
         log_results.log_params_and_tags(run_id, client, cfg, {
             "data_fingerprint": data.fingerprint,
             **{f"data_fingerprint.{s}": f for s, f in data.split_fingerprints.items()},
@@ -68,7 +74,9 @@ def run_experiment(cfg: DictConfig) -> float:
                 for split in cfg.eval_splits
                 if split in data.frames
             ]
-        summary = " · ".join(f"{r.split} {task.primary_metric} {r.metrics[task.primary_metric]:.3f}" for r in results)
+        summary = " · ".join(
+            f"{r.split} {task.primary_metric} {r.metrics[task.primary_metric]:.3f}" for r in results
+        )
         log.info("evaluate  %s (%.2f s)", summary, timings["evaluate"])
 
         with stage("log", timings):

@@ -28,9 +28,7 @@ class Task:
 
     def __post_init__(self) -> None:
         if self.label_kind not in LABEL_KINDS:
-            raise ConfigError(
-                f"task {self.name}: label_kind '{self.label_kind}' is not one of {LABEL_KINDS}"
-            )
+            raise ConfigError(f"task {self.name}: label_kind '{self.label_kind}' is not one of {LABEL_KINDS}")
 
     @property
     def is_pair(self) -> bool:

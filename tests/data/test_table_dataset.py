@@ -43,7 +43,9 @@ def official(folder_name: str) -> dict:
 
 def good_rows(n: int, prefix: str) -> list[dict]:
     labels = ["agree", "disagree", "other"]
-    return [{"s1": f"{prefix} ادعاء {i}", "s2": f"{prefix} نص {i}", "stance": labels[i % 3]} for i in range(n)]
+    return [
+        {"s1": f"{prefix} ادعاء {i}", "s2": f"{prefix} نص {i}", "stance": labels[i % 3]} for i in range(n)
+    ]
 
 
 def official_dataset(tmp_path: Path, rows: dict[str, list[dict]] | None = None) -> TableDataset:
@@ -109,7 +111,10 @@ def test_missing_file_names_the_path(tmp_path):
 
 def test_missing_column_names_file_column_and_columns_present(tmp_path):
     rows = {s: [{"s1": "a", "text": "b", "stance": "agree"}] for s in ("train", "dev", "test")}
-    with pytest.raises(DatasetError, match=r"train\.csv, field 's2': column 's2' .*columns present: \['s1', 'text', 'stance'\]"):
+    with pytest.raises(
+        DatasetError,
+        match=r"train\.csv, field 's2': column 's2' .*columns present: \['s1', 'text', 'stance'\]",
+    ):
         official_dataset(tmp_path, rows).load(STANCE)
 
 
@@ -123,7 +128,10 @@ def test_empty_text_names_file_row_and_field(tmp_path):
 def test_label_outside_the_declared_set(tmp_path):
     rows = {s: good_rows(6, s) for s in ("train", "dev", "test")}
     rows["train"][2]["stance"] = "unrelated"
-    with pytest.raises(DatasetError, match=r"train\.csv, row 3, field 'stance': label 'unrelated' is not in the declared label set \['agree', 'disagree', 'other'\]"):
+    with pytest.raises(
+        DatasetError,
+        match=r"train\.csv, row 3, field 'stance': label 'unrelated' is not in the declared label set \['agree', 'disagree', 'other'\]",
+    ):
         official_dataset(tmp_path, rows).load(STANCE)
 
 
@@ -131,7 +139,10 @@ def test_label_seen_only_in_test(tmp_path):
     rows = {s: good_rows(6, s) for s in ("train", "dev", "test")}
     rows["train"] = [r for r in rows["train"] if r["stance"] != "other"]
     rows["dev"] = [r for r in rows["dev"] if r["stance"] != "other"]
-    with pytest.raises(DatasetError, match=r"test\.csv, row 3, field 'stance': label 'other' occurs in the test split but never in train"):
+    with pytest.raises(
+        DatasetError,
+        match=r"test\.csv, row 3, field 'stance': label 'other' occurs in the test split but never in train",
+    ):
         official_dataset(tmp_path, rows).load(STANCE)
 
 
@@ -153,7 +164,10 @@ def test_duplicate_ids_name_both_rows(corpus_dir):
     record["id"] = json.loads(lines[1])["id"]
     lines[5] = json.dumps(record, ensure_ascii=False)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DatasetError, match=r"articles\.jsonl, row 6, field 'id': duplicate id 'a001' \(first seen in .*articles\.jsonl, row 2\)"):
+    with pytest.raises(
+        DatasetError,
+        match=r"articles\.jsonl, row 6, field 'id': duplicate id 'a001' \(first seen in .*articles\.jsonl, row 2\)",
+    ):
         fixture_dataset(corpus_dir).load(TOPIC)
 
 
@@ -162,5 +176,8 @@ def test_malformed_json_line_names_the_line(corpus_dir):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[7] = lines[7][:-1]  # drop the closing brace
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(DatasetError, match=r"articles\.jsonl, row 8: malformed JSON .*expected one JSON object per line"):
+    with pytest.raises(
+        DatasetError,
+        match=r"articles\.jsonl, row 8: malformed JSON .*expected one JSON object per line",
+    ):
         fixture_dataset(corpus_dir).load(TOPIC)

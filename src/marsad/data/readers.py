@@ -47,7 +47,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise DatasetError(
-            f"byte {raw[err.start:err.start + 1]!r} at offset {err.start} is not valid UTF-8; "
+            f"byte {raw[err.start : err.start + 1]!r} at offset {err.start} is not valid UTF-8; "
             "expected UTF-8 text (re-encode the file, e.g. `iconv -f cp1256 -t utf-8`)",
             file=str(path),
             row=line,

@@ -62,8 +62,7 @@ class TableDataset:
     def load(self, task: Task) -> LoadedSplits:
         if not self.serves(task.name):
             raise ConfigError(
-                f"dataset '{self.name}' does not serve task '{task.name}'; "
-                f"it serves: {sorted(self.tasks)}"
+                f"dataset '{self.name}' does not serve task '{task.name}'; it serves: {sorted(self.tasks)}"
             )
         spec = self.tasks[task.name]
         folder = resolve_path(spec["path"], self.data_root)
@@ -120,7 +119,9 @@ class TableDataset:
         columns = spec["columns"]
         file = frame["_file"].iloc[0] if len(frame) else str(spec.get("path"))
         needed = {f: c for f, c in columns.items() if isinstance(c, str)}
-        needed.update({f"{f}[{i}]": c for f, cs in columns.items() if isinstance(cs, list) for i, c in enumerate(cs)})
+        needed.update(
+            {f"{f}[{i}]": c for f, cs in columns.items() if isinstance(cs, list) for i, c in enumerate(cs)}
+        )
         missing_inputs = [f for f in (*task.inputs, "label") if f not in columns]
         if missing_inputs:
             raise ConfigError(
@@ -130,7 +131,7 @@ class TableDataset:
             validation.require_columns(part, needed, source_file)
 
         out = pd.DataFrame({"_row": frame["_row"], "_file": frame["_file"]})
-        out["split"] = frame["_split"] if "_split" in frame else None
+        out["split"] = frame.get("_split")
         for field_name in task.inputs:
             source = columns[field_name]
             # A list of columns (e.g. title and body) is joined into one text, paragraph-wise.
@@ -158,7 +159,9 @@ class TableDataset:
             row = out.loc[bad].iloc[0]
             raise DatasetError(
                 f"split {row['split']!r} is not one of {validation.SPLITS}",
-                file=file, row=int(row["_row"]), field=spec.get("split", {}).get("column", "split"),
+                file=file,
+                row=int(row["_row"]),
+                field=spec.get("split", {}).get("column", "split"),
             )
         return out
 

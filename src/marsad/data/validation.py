@@ -15,8 +15,7 @@ def require_columns(frame: pd.DataFrame, needed: dict[str, str], file: str) -> N
     for field, column in needed.items():
         if column not in frame.columns:
             raise DatasetError(
-                f"column '{column}' (the dataset's `{field}` field) not found; "
-                f"columns present: {present}",
+                f"column '{column}' (the dataset's `{field}` field) not found; columns present: {present}",
                 file=file,
                 field=column,
             )

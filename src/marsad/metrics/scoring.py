@@ -32,7 +32,7 @@ def _combined(names: tuple[str, ...]):
 
 def applicable_metrics(metrics: list[str], label_names: list[str]) -> tuple[str, ...]:
     """The FNC-1 score only means something for the four-way stance label set."""
-    return tuple(m for m in metrics if m != "fnc1" or FNC1_LABELS <= set(label_names))
+    return tuple(m for m in metrics if m != "fnc1" or set(label_names) >= FNC1_LABELS)
 
 
 def score_predictions(

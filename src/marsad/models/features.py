@@ -34,7 +34,10 @@ class WordCharTfidf(BaseEstimator, TransformerMixin):
             parts.append(("word", TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), **common)))
         if self.char_ngram_range:
             parts.append(
-                ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range), **common))
+                (
+                    "char",
+                    TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range), **common),
+                )
             )
         return FeatureUnion(parts)
 

@@ -13,16 +13,26 @@ TATWEEL = "\u0640"
 # Arabic-Indic (U+0660..) and Eastern Arabic-Indic (U+06F0..) digits -> ASCII digits.
 DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
 # Arabic punctuation and typographic quotes -> their plain ASCII counterparts.
-PUNCTUATION = {"،": ",", "؛": ";", "؟": "?", "٪": "%", "«": '"', "»": '"', "“": '"', "”": '"', "‘": "'", "’": "'", "…": "..."}
+PUNCTUATION = {
+    "،": ",",
+    "؛": ";",
+    "؟": "?",
+    "٪": "%",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "…": "...",
+}
 
 
 def _require_camel_tools():
     try:
         from camel_tools.utils import charmap, dediac, normalize
     except ImportError as err:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "preprocess=normalize needs camel-tools: pip install 'marsad[arabic]'"
-        ) from err
+        raise ImportError("preprocess=normalize needs camel-tools: pip install 'marsad[arabic]'") from err
     return charmap, dediac, normalize
 
 

@@ -62,7 +62,12 @@ def log_metrics(run_id: str, client, values: dict[str, float]) -> None:
 
 
 def log_artifacts(
-    run_id: str, client, cfg: DictConfig, results: list[SplitResult], label_names: list[str], title: str
+    run_id: str,
+    client,
+    cfg: DictConfig,
+    results: list[SplitResult],
+    label_names: list[str],
+    title: str,
 ) -> None:
     import pandas as pd
 
@@ -70,11 +75,20 @@ def log_artifacts(
         folder = Path(tmp)
         (folder / "config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
         for result in results:
-            report = {"split": result.split, "metrics": result.metrics, "per_class": result.per_class}
-            (folder / f"report_{result.split}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+            report = {
+                "split": result.split,
+                "metrics": result.metrics,
+                "per_class": result.per_class,
+            }
+            (folder / f"report_{result.split}.json").write_text(
+                json.dumps(report, indent=2, ensure_ascii=False)
+            )
         test = next((r for r in results if r.split == "test"), results[-1])
         save_confusion_matrix(
-            test.y_true, test.y_pred, label_names, folder / f"confusion_{test.split}.png",
+            test.y_true,
+            test.y_pred,
+            label_names,
+            folder / f"confusion_{test.split}.png",
             f"{title} ({test.split})",
         )
         pd.concat([r.predictions for r in results]).to_parquet(folder / "predictions.parquet", index=False)
@@ -101,4 +115,7 @@ def log_model(estimator, input_example=None) -> int:
         # Load logged models only from tracking stores you trust, as with any pickle.
         serialization_format="cloudpickle",
     )
-    return int(getattr(info, "model_size_bytes", 0) or 0)
+    import mlflow.artifacts
+
+    files = mlflow.artifacts.list_artifacts(artifact_uri=info.model_uri)
+    return sum(f.file_size or 0 for f in files if not f.is_dir)

@@ -7,7 +7,17 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-PACKAGES = ("marsad", "scikit-learn", "numpy", "scipy", "pandas", "mlflow", "hydra-core", "evaluate", "camel-tools")
+PACKAGES = (
+    "marsad",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "pandas",
+    "mlflow",
+    "hydra-core",
+    "evaluate",
+    "camel-tools",
+)
 
 
 @cache
@@ -20,7 +30,10 @@ def git_commit() -> str:
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root, capture_output=True, text=True, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

@@ -52,7 +52,11 @@ def tracked_run(cfg: DictConfig, run_name: str, tags: dict[str, str]) -> Iterato
     client, experiment_id = client_for(cfg.tracking.uri, cfg.tracking.experiment)
     sweep = current_sweep()
     if sweep:
-        tags = {**tags, "marsad.sweep_id": sweep["sweep_id"], "mlflow.parentRunId": sweep["parent_run_id"]}
+        tags = {
+            **tags,
+            "marsad.sweep_id": sweep["sweep_id"],
+            "mlflow.parentRunId": sweep["parent_run_id"],
+        }
     run = client.create_run(experiment_id, run_name=run_name, tags=tags)
     run_id = run.info.run_id
     mlflow.start_run(run_id=run_id)

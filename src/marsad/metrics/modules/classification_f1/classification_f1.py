@@ -35,11 +35,14 @@ class ClassificationF1(evaluate.Metric):
             )
             for average in ("macro", "micro", "weighted")
         }
-        p, r, f, s = precision_recall_fscore_support(
-            references, predictions, labels=labels, zero_division=0
-        )
+        p, r, f, s = precision_recall_fscore_support(references, predictions, labels=labels, zero_division=0)
         scores["per_class"] = {
-            name: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+            name: {
+                "precision": float(p[i]),
+                "recall": float(r[i]),
+                "f1": float(f[i]),
+                "support": int(s[i]),
+            }
             for i, name in enumerate(label_names)
         }
         return scores

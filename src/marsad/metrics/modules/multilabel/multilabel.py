@@ -41,7 +41,12 @@ class MultiLabel(evaluate.Metric):
             "subset_accuracy": float(accuracy_score(y_true, y_pred)),
             "hamming_loss": float(hamming_loss(y_true, y_pred)),
             "per_class": {
-                name: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+                name: {
+                    "precision": float(p[i]),
+                    "recall": float(r[i]),
+                    "f1": float(f[i]),
+                    "support": int(s[i]),
+                }
                 for i, name in enumerate(label_names)
             },
         }

@@ -1,0 +1,51 @@
+"""Impossible configurations fail at compose/check time, naming the valid choices."""
+
+from __future__ import annotations
+
+import pytest
+from hydra.errors import ConfigCompositionException
+from omegaconf.errors import ValidationError
+
+from marsad.config_check import build_experiment, choices
+from marsad.errors import ConfigError
+from tests.conftest import compose_config
+
+
+def test_unknown_model_lists_the_models(tmp_path):
+    with pytest.raises(ConfigCompositionException) as err:
+        compose_config(["model=nope"], tmp_path)
+    assert "Could not find 'model/nope'" in str(err.value)
+
+
+def test_wrong_type_is_refused_by_the_schema(tmp_path):
+    with pytest.raises(ConfigCompositionException, match="seed=abc") as err:
+        compose_config(["seed=abc"], tmp_path)
+    assert isinstance(err.value.__cause__, ValidationError)
+    assert "could not be converted to Integer" in str(err.value.__cause__)
+
+
+def test_task_the_dataset_cannot_serve(tmp_path):
+    with pytest.raises(ConfigError, match=r"'ans_stance' cannot serve task 'topic': it serves \['stance'\]"):
+        build_experiment(compose_config(["task=topic", "dataset=ans_stance"], tmp_path))
+
+
+def test_model_restricted_to_stance(tmp_path, corpus_dir):
+    from tests.conftest import FIXTURE_DATASET
+
+    cfg = compose_config(
+        ["task=topic", "model=concat_tfidf_svm", f"data_root={corpus_dir}"],
+        tmp_path,
+        FIXTURE_DATASET,
+    )
+    with pytest.raises(ConfigError, match=r"only for tasks \['stance'\]"):
+        build_experiment(cfg)
+
+
+def test_invalid_model_argument(tmp_path):
+    with pytest.raises(ConfigError, match="'C' parameter of LinearSVC"):
+        build_experiment(compose_config(["model.estimator.classifier.C=-1"], tmp_path))
+
+
+def test_every_model_config_builds_a_valid_estimator(tmp_path):
+    for model in choices("model"):
+        build_experiment(compose_config([f"model={model}"], tmp_path))
