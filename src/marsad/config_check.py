@@ -40,6 +40,15 @@ class Experiment:
     task: Task
     dataset: TableDataset
     estimator: TextClassifier
+    eval_datasets: list[TableDataset]
+
+
+def load_dataset_config(name: str, data_root: str | None) -> TableDataset:
+    from omegaconf import OmegaConf
+
+    if name not in choices("dataset"):
+        raise ConfigError(f"unknown dataset '{name}'; choose from {choices('dataset')}")
+    return instantiate(OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml"), data_root=data_root, _convert_="all")
 
 
 def build_experiment(cfg: DictConfig) -> Experiment:
@@ -57,11 +66,17 @@ def build_experiment(cfg: DictConfig) -> Experiment:
         )
     normalizer = instantiate(cfg.preprocess.normalizer) if cfg.preprocess.normalizer else None
     try:
-        estimator = instantiate(cfg.model.estimator, normalizer=normalizer, _convert_="all")
+        # Models that take no normaliser (the gazetteer normalises itself) get none.
+        extra = {"normalizer": normalizer} if "features" in cfg.model.estimator else {}
+        estimator = instantiate(cfg.model.estimator, **extra, _convert_="all")
         estimator.validate()
     except Exception as err:  # sklearn raises its own InvalidParameterError/TypeError
         raise ConfigError(f"model '{cfg.model.name}': invalid configuration: {err}") from err
     unknown = sorted(set(cfg.eval_splits) - {"train", "dev", "test"})
     if unknown:
         raise ConfigError(f"eval_splits {unknown} are not splits; choose from train, dev, test")
-    return Experiment(task=task, dataset=dataset, estimator=estimator)
+    eval_datasets = [load_dataset_config(name, cfg.data_root) for name in cfg.eval_datasets]
+    for other in eval_datasets:
+        if not other.serves(task.name):
+            raise ConfigError(f"eval dataset '{other.name}' does not serve task '{task.name}'")
+    return Experiment(task=task, dataset=dataset, estimator=estimator, eval_datasets=eval_datasets)

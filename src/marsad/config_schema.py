@@ -19,6 +19,7 @@ class RunSchema:
     seed: int = 0
     data_root: str | None = None
     eval_splits: list[str] = field(default_factory=lambda: ["dev", "test"])
+    eval_datasets: list[str] = field(default_factory=list)
 
 
 def register() -> None:

@@ -28,6 +28,27 @@ def stage(name: str, timings: dict[str, float]):
     timings[name] = time.perf_counter() - start
 
 
+def evaluate_elsewhere(experiment, estimator, label_names: list[str]) -> list:
+    """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`."""
+    from marsad.errors import ConfigError
+    from marsad.evaluation import evaluate_split
+
+    results = []
+    for dataset in experiment.eval_datasets:
+        data = dataset.load(experiment.task, for_training=False)
+        if data.label_names != label_names:
+            raise ConfigError(
+                f"eval dataset '{dataset.name}' has labels {data.label_names}, the model {label_names}"
+            )
+        for split, frame in data.frames.items():
+            results.append(
+                evaluate_split(estimator, experiment.task, f"{dataset.name}.{split}", frame, label_names)
+            )
+            log.info("evaluate  %s.%s: %d examples · fingerprint %s", dataset.name, split, len(frame),
+                     data.split_fingerprints[split])  # fmt: skip
+    return results
+
+
 def run_experiment(cfg: DictConfig) -> float:
     """Run one configured experiment and return its primary metric on dev (else test)."""
     from marsad.evaluation import evaluate_split
@@ -74,6 +95,7 @@ def run_experiment(cfg: DictConfig) -> float:
                 for split in cfg.eval_splits
                 if split in data.frames
             ]
+            results += evaluate_elsewhere(experiment, estimator, data.label_names)
         summary = " · ".join(
             f"{r.split} {task.primary_metric} {r.metrics[task.primary_metric]:.3f}" for r in results
         )

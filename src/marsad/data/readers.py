@@ -56,7 +56,9 @@ def read_text(path: Path) -> str:
 
 def read_jsonl(path: Path) -> pd.DataFrame:
     records = []
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
+    # Split on "\n" only: str.splitlines() also breaks at U+2028 and U+0085, which real news
+    # text carries inside JSON strings.
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
         if not line.strip():
             continue
         try:

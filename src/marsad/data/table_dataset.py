@@ -59,7 +59,9 @@ class TableDataset:
     def serves(self, task: str) -> bool:
         return task in self.tasks
 
-    def load(self, task: Task) -> LoadedSplits:
+    def load(self, task: Task, for_training: bool = True) -> LoadedSplits:
+        """Canonical, validated splits. `for_training=False` loads an evaluation-only set
+        (e.g. a held-out real test set), which needs no train split."""
         if not self.serves(task.name):
             raise ConfigError(
                 f"dataset '{self.name}' does not serve task '{task.name}'; it serves: {sorted(self.tasks)}"
@@ -72,12 +74,13 @@ class TableDataset:
         label_column = _source(spec, "label")
         validation.require_unique_ids(frame, _source(spec, "id") or "id")
         validation.require_known_labels(frame, list(spec["labels"]), multi, label_column)
-        validation.require_labels_seen_in_train(frame, multi, label_column)
+        if for_training:
+            validation.require_labels_seen_in_train(frame, multi, label_column)
 
         columns = ["id", *task.inputs, "label"]
         frames = {s: frame[frame["split"] == s].reset_index(drop=True) for s in validation.SPLITS}
         frames = {s: f for s, f in frames.items() if len(f)}
-        if "train" not in frames or "test" not in frames:
+        if for_training and ("train" not in frames or "test" not in frames):
             raise DatasetError(
                 f"dataset '{self.name}' has splits {sorted(frames)}; expected at least train and test",
                 file=str(folder),
@@ -110,10 +113,34 @@ class TableDataset:
         path = folder / spec["file"]
         frame = read_table(path, spec.get("format"))
         frame["_file"] = str(path)
+        if "join" in spec:
+            frame = self._join(frame, spec["join"], folder)
         if "column" in split_spec:
             validation.require_columns(frame, {"split": split_spec["column"]}, str(path))
             frame["_split"] = frame[split_spec["column"]].astype(str)
         return frame
+
+    def _join(self, frame: pd.DataFrame, join: dict[str, Any], folder: Path) -> pd.DataFrame:
+        """Add the columns of a second file, matched by key (e.g. stance pairs -> article text,
+        or labels -> the text of a corpus we must not copy)."""
+        other_path = resolve_path(join["path"], self.data_root) if "path" in join else folder / join["file"]
+        other = read_table(other_path, join.get("format"))
+        on, key = join["column"], join.get("key", "id")
+        validation.require_columns(frame, {on: on}, frame["_file"].iloc[0])
+        validation.require_columns(other, {key: key}, str(other_path))
+        keep = [c for c in other.columns if c not in frame.columns or c == key]
+        other = other[keep].drop_duplicates(subset=key).rename(columns={key: "_join_key"})
+        merged = frame.merge(other.drop(columns="_row", errors="ignore"), how="left",
+                             left_on=on, right_on="_join_key", indicator=True)  # fmt: skip
+        missing = merged["_merge"] == "left_only"
+        if missing.any():
+            row = merged.loc[missing].iloc[0]
+            raise DatasetError(
+                f"{on} {row[on]!r} has no match in {other_path} (key '{key}'); "
+                f"{int(missing.sum())} row(s) unmatched",
+                file=row["_file"], row=int(row["_row"]), field=on,
+            )  # fmt: skip
+        return merged.drop(columns=["_merge", "_join_key"])
 
     def _canonical(self, frame: pd.DataFrame, spec: dict[str, Any], task: Task) -> pd.DataFrame:
         columns = spec["columns"]
