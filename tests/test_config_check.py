@@ -46,6 +46,17 @@ def test_invalid_model_argument(tmp_path):
         build_experiment(compose_config(["model.estimator.classifier.C=-1"], tmp_path))
 
 
-def test_every_model_config_builds_a_valid_estimator(tmp_path):
+def test_every_model_config_builds_a_valid_estimator_for_every_task_it_serves(tmp_path):
+    from omegaconf import OmegaConf
+
+    from marsad.config_check import CONF_DIR
+
     for model in choices("model"):
-        build_experiment(compose_config([f"model={model}"], tmp_path))
+        tasks = OmegaConf.load(CONF_DIR / "model" / f"{model}.yaml").get("tasks") or [
+            "topic",
+            "actor",
+            "stance",
+        ]
+        for task in tasks:
+            overrides = [f"model={model}", f"task={task}", "dataset=marsad_mini"]
+            assert build_experiment(compose_config(overrides, tmp_path)).task.name == task

@@ -62,7 +62,9 @@ def data_check_corpus() -> None:
         for column in ("label", "train", "dev", "test", "total"):
             table.add_column(column)
         for label, per_split in rows.items():
-            table.add_row(label, *(str(per_split[s]) for s in ("train", "dev", "test")), str(sum(per_split.values())))
+            table.add_row(
+                label, *(str(per_split[s]) for s in ("train", "dev", "test")), str(sum(per_split.values()))
+            )
         console.print(table)
     console.print("actors (articles): " + ", ".join(f"{a} {n}" for a, n in counts["actor_articles"].items()))
     for problem in report.problems:

@@ -48,7 +48,9 @@ def load_dataset_config(name: str, data_root: str | None) -> TableDataset:
 
     if name not in choices("dataset"):
         raise ConfigError(f"unknown dataset '{name}'; choose from {choices('dataset')}")
-    return instantiate(OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml"), data_root=data_root, _convert_="all")
+    return instantiate(
+        OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml"), data_root=data_root, _convert_="all"
+    )
 
 
 def build_experiment(cfg: DictConfig) -> Experiment:

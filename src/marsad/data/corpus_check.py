@@ -128,7 +128,9 @@ def check_corpus(folder: Path | None = None) -> CorpusReport:
             problem(f"topic {topic}: {sum(per_split.values())} articles, expected at least 45")
     for actor in actors:
         if report.counts["actor_articles"].get(actor, 0) < 12:
-            problem(f"actor {actor}: in {report.counts['actor_articles'].get(actor, 0)} articles, expected >= 12")
+            problem(
+                f"actor {actor}: in {report.counts['actor_articles'].get(actor, 0)} articles, expected >= 12"
+            )
     for stance, per_split in report.counts["stance_by_split"].items():
         if sum(per_split.values()) / max(1, len(pairs)) < 0.15:
             problem(f"stance {stance}: under 15% of pairs")
