@@ -67,7 +67,7 @@ def run_experiment(cfg: DictConfig) -> float:
     client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)
     timings: dict[str, float] = {}
     with tracked_run(cfg, name.replace("/", " · "), tags) as run_id:
-        log_results.log_params_and_tags(run_id, client, cfg, {})
+        log_results.log_params(run_id, client, cfg)
         with stage("load", timings):
             data = dataset.load(task)
         sizes = ", ".join(f"{s} {n}" for s, n in data.sizes().items())
@@ -78,7 +78,7 @@ def run_experiment(cfg: DictConfig) -> float:
             data.fingerprint,
             timings["load"],
         )
-        log_results.log_params_and_tags(run_id, client, cfg, {
+        log_results.log_tags(run_id, client, {
             "data_fingerprint": data.fingerprint,
             **{f"data_fingerprint.{s}": f for s, f in data.split_fingerprints.items()},
             "label_set": ",".join(data.label_names),

@@ -33,14 +33,19 @@ def flatten(config: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def log_params_and_tags(run_id: str, client, cfg: DictConfig, tags: dict[str, str]) -> None:
-    from mlflow.entities import Param, RunTag
+def log_params(run_id: str, client, cfg: DictConfig) -> None:
+    from mlflow.entities import Param
 
     resolved = OmegaConf.to_container(cfg, resolve=True)
     params = [Param(k, v) for k, v in flatten(resolved).items()]
     # log_batch takes at most 100 params per call.
     for start in range(0, len(params), 100):
         client.log_batch(run_id, params=params[start : start + 100])
+
+
+def log_tags(run_id: str, client, tags: dict[str, str]) -> None:
+    from mlflow.entities import RunTag
+
     client.log_batch(run_id, tags=[RunTag(k, str(v)) for k, v in tags.items()])
 
 
