@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from omegaconf import OmegaConf
 from rich.console import Console
 from rich.table import Table
 
@@ -27,13 +26,13 @@ def data() -> None:
 @data.command("list")
 def data_list() -> None:
     """List every dataset config with its card: tasks, source, licence, main score."""
-    from marsad.config_check import CONF_DIR, choices
+    from marsad.config_check import choices, dataset_spec
 
     table = Table(title="Marsad datasets")
     for column in ("name", "tasks", "language", "licence", "main score", "source"):
         table.add_column(column, overflow="fold")
     for name in choices("dataset"):
-        spec = OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml")
+        spec = dataset_spec(name)
         card = spec.get("card") or {}
         table.add_row(
             name,

@@ -25,14 +25,17 @@ def choices(group: str) -> list[str]:
     return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
 
 
-def datasets_serving(task: str) -> list[str]:
+def dataset_spec(name: str) -> DictConfig:
+    """The raw config of dataset `name` (conf/dataset/<name>.yaml), card and tasks included."""
     from omegaconf import OmegaConf
 
-    return [
-        name
-        for name in choices("dataset")
-        if task in (OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml").get("tasks") or {})
-    ]
+    if name not in choices("dataset"):
+        raise ConfigError(f"unknown dataset '{name}'; choose from {choices('dataset')}")
+    return OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml")
+
+
+def datasets_serving(task: str) -> list[str]:
+    return [name for name in choices("dataset") if task in (dataset_spec(name).get("tasks") or {})]
 
 
 @dataclass
@@ -44,13 +47,7 @@ class Experiment:
 
 
 def load_dataset_config(name: str, data_root: str | None) -> TableDataset:
-    from omegaconf import OmegaConf
-
-    if name not in choices("dataset"):
-        raise ConfigError(f"unknown dataset '{name}'; choose from {choices('dataset')}")
-    return instantiate(
-        OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml"), data_root=data_root, _convert_="all"
-    )
+    return instantiate(dataset_spec(name), data_root=data_root, _convert_="all")
 
 
 def build_experiment(cfg: DictConfig) -> Experiment:
