@@ -1,4 +1,4 @@
-"""`marsad`: commands that inspect data and read what runs wrote. `marsad-run` trains."""
+"""`marsad data ...`: inspect the datasets Marsad knows (one config file each in conf/dataset/)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from marsad import __version__
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="marsad")
-def main() -> None:
-    """Marsad: topic, actor and stance classifiers for Arabic conflict news.
-
-    Train and log runs with `marsad-run` (Hydra); use these commands around them.
-    """
-
-
-@main.group()
+@click.group()
 def data() -> None:
     """Inspect the datasets Marsad knows (one config file each in conf/dataset/)."""
 
@@ -71,7 +60,3 @@ def data_check_corpus() -> None:
     if report.problems:
         raise SystemExit(1)
     console.print("[green]OK[/]: no problems found")
-
-
-if __name__ == "__main__":
-    main()
