@@ -33,6 +33,15 @@ def full_scores(estimator, X, n_labels: int) -> np.ndarray:
     return full
 
 
+PREVIEW_CHARS = 240
+
+
+def preview(frame: pd.DataFrame, task: Task) -> list[str]:
+    """The start of each input, so `marsad compare` can show examples without the dataset."""
+    columns = [frame[name].astype(str).str.slice(0, PREVIEW_CHARS) for name in task.inputs]
+    return [" ⟂ ".join(parts) for parts in zip(*columns)]
+
+
 def evaluate_split(
     estimator, task: Task, split: str, frame: pd.DataFrame, label_names: list[str]
 ) -> SplitResult:
@@ -52,6 +61,7 @@ def evaluate_split(
             "predicted": task.decode(np.asarray(y_pred), label_names),
             "correct": correct,
             "scores": [row.tolist() for row in scores],
+            "text": preview(frame, task),
         }
     )
     return SplitResult(split, metrics, per_class, predictions, y_true, np.asarray(y_pred), seconds)

@@ -28,6 +28,21 @@ def stage(name: str, timings: dict[str, float]):
     timings[name] = time.perf_counter() - start
 
 
+def config_id(cfg: DictConfig) -> str:
+    """What a leaderboard row stands for: model and preprocessing, before the seed is filled in.
+
+    Hashing the unresolved config keeps `${seed}` a literal, so seeds of one config share the id.
+    """
+    import hashlib
+    import json
+
+    from omegaconf import OmegaConf
+
+    parts = [OmegaConf.to_container(cfg[group], resolve=False) for group in ("model", "preprocess")]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:10]
+    return f"{cfg.model.name}-{digest}"
+
+
 def evaluate_elsewhere(experiment, estimator, label_names: list[str]) -> list:
     """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`."""
     from marsad.errors import ConfigError
@@ -62,6 +77,7 @@ def run_experiment(cfg: DictConfig) -> float:
     tags = {
         "task": task.name, "dataset": dataset.name, "model": cfg.model.name,
         "preprocess": cfg.preprocess.name, "seed": str(cfg.seed), "git_commit": git_commit(),
+        "config_id": config_id(cfg), "primary_metric": task.primary_metric,
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
     client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)

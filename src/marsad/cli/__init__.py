@@ -5,10 +5,14 @@ Each command group lives in its own module here; this one only assembles them.
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from marsad import __version__
 from marsad.cli.data import data
+from marsad.cli.leaderboard import compare, leaderboard
+from marsad.cli.predict import predict
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +24,11 @@ def main() -> None:
     """
 
 
-main.add_command(data)
+# MLflow's per-file download bars would bury the output of a one-line command.
+os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+
+for command in (data, leaderboard, compare, predict):
+    main.add_command(command)
 
 if __name__ == "__main__":
     main()

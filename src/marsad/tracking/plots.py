@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 
 def save_confusion_matrix(
-    y_true: np.ndarray, y_pred: np.ndarray, label_names: list[str], path: Path, title: str
+    y_true: np.ndarray, y_pred: np.ndarray, label_names: list[str], path: Path | BinaryIO, title: str
 ) -> None:
     import matplotlib
 
@@ -43,5 +44,5 @@ def save_confusion_matrix(
             color="white" if value > threshold else "black",
         )
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, format="png")
     plt.close(fig)

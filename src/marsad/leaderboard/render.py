@@ -1,0 +1,173 @@
+"""Leaderboards as a rich terminal table, Markdown, CSV, JSON or one self-contained HTML page."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+
+import pandas as pd
+
+from marsad.leaderboard.table import Leaderboard
+
+FORMATS = ("table", "markdown", "csv", "json", "html")
+COSTS = {"fit_s": "fit s", "examples_per_s": "examples/s", "size_mb": "size MB"}
+
+
+def _number(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"
+
+
+def versus_best(row: pd.Series) -> str:
+    if row["rank"] == 1 and row["diff_vs_best"] == 0 and math.isnan(row["p_vs_best"]):
+        return "best"
+    mark = "n.s." if row["tied_with_best"] else "worse"
+    return f"{mark} (p={row['p_vs_best']:.3f})"
+
+
+def display_frame(board: Leaderboard) -> pd.DataFrame:
+    """The columns people read, formatted; one row per model configuration."""
+    rows = board.rows
+    other = [c for c in rows.columns if c not in _internal_columns(rows)]
+    frame = pd.DataFrame(
+        {
+            "rank": rows["rank"],
+            "model": rows["model"],
+            "seeds": rows["seeds"],
+            **({"folds": rows["folds"].fillna(0).astype(int)} if "folds" in rows else {}),
+            f"{board.metric} (mean ± std)": [f"{m:.3f} ± {s:.3f}" for m, s in zip(rows["mean"], rows["std"])],
+            "95% CI": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+            "vs best": [versus_best(row) for _, row in rows.iterrows()],
+            **{name: [_number(v) for v in rows[name]] for name in other},
+            **{label: [_number(v, 2) for v in rows[column]] for column, label in COSTS.items()},
+        }
+    )
+    return frame
+
+
+def _internal_columns(rows: pd.DataFrame) -> set[str]:
+    return {
+        "rank", "model", "config_key", "runs", "seeds", "folds", "mean", "std", "ci_low", "ci_high",
+        "pooled", "diff_vs_best", "p_vs_best", "tied_with_best", "run_ids", *COSTS,
+    }  # fmt: skip
+
+
+def footnote(board: Leaderboard) -> str:
+    text = (
+        f"Ranked by {board.metric} on '{board.split}'. CI: 95% bootstrap over examples "
+        f"({board.rows['runs'].sum()} runs). 'vs best': {board.test_method} against the top row; "
+        "n.s. = not significantly different at 0.05."
+    )
+    return " ".join([text, *board.notes])
+
+
+def to_rich(boards: list[Leaderboard]):
+    from rich.console import Group
+    from rich.table import Table
+
+    tables = []
+    for board in boards:
+        frame = display_frame(board)
+        table = Table(title=board.title, caption=footnote(board), caption_justify="left")
+        for column in frame.columns:
+            table.add_column(column, justify="left" if column in ("model", "vs best") else "right")
+        for _, row in frame.iterrows():
+            style = "bold green" if row["rank"] == 1 else ("" if "n.s." in row["vs best"] else "dim")
+            table.add_row(*(str(v) for v in row), style=style)
+        tables.append(table)
+    return Group(*tables)
+
+
+def to_markdown(boards: list[Leaderboard]) -> str:
+    parts = []
+    for board in boards:
+        frame = display_frame(board)
+        header = "| " + " | ".join(frame.columns) + " |"
+        rule = "|" + "|".join("---:" if c not in ("model", "vs best") else "---" for c in frame.columns) + "|"
+        lines = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+        parts.append(
+            f"### {board.title}\n\n" + "\n".join([header, rule, *lines]) + f"\n\n{footnote(board)}\n"
+        )
+    return "\n".join(parts)
+
+
+def to_records(boards: list[Leaderboard]) -> list[dict]:
+    records = []
+    for board in boards:
+        for row in board.rows.to_dict(orient="records"):
+            records.append({"task": board.task, "dataset": board.dataset, "split": board.split,
+                            "metric": board.metric, **row})  # fmt: skip
+    return records
+
+
+def to_csv(boards: list[Leaderboard]) -> str:
+    return pd.DataFrame(to_records(boards)).to_csv(index=False)
+
+
+def to_json(boards: list[Leaderboard]) -> str:
+    def clean(value):
+        return None if isinstance(value, float) and math.isnan(value) else value
+
+    sections = [
+        {
+            "task": board.task,
+            "dataset": board.dataset,
+            "split": board.split,
+            "metric": board.metric,
+            "test": board.test_method,
+            "labels": board.label_names,
+            "rows": [{k: clean(v) for k, v in row.items()} for row in board.rows.to_dict(orient="records")],
+            "per_class_f1": board.per_class.round(4).to_dict(orient="index"),
+        }
+        for board in boards
+    ]
+    return json.dumps(sections, indent=2, ensure_ascii=False, default=float)
+
+
+CELL_CLASS = {"model": "model", "vs best": "vs"}  # left-aligned text columns
+PAGE_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1200px}
+h1{font-size:1.5rem} h2{font-size:1.15rem;margin-top:2.5rem;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;font-size:.85rem;margin:.8rem 0}
+th,td{padding:.3rem .6rem;border-bottom:1px solid #eaeef2}
+th{background:#f6f8fa;text-align:left} td{text-align:right} td.model,td.vs{text-align:left}
+tr.best td{font-weight:600;background:#e6f4ea} tr.worse td{color:#6e7781}
+.note{color:#57606a;font-size:.8rem} .figures{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
+.figures img{max-width:100%;border:1px solid #eaeef2}
+"""
+
+
+def to_html(
+    boards: list[Leaderboard], images: list[dict[str, bytes]], title: str = "Marsad leaderboard"
+) -> str:
+    """One static page: tables plus PNG figures inlined as data URIs (opens without a server)."""
+    sections = []
+    for board, figures in zip(boards, images):
+        frame = display_frame(board)
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+        body = []
+        for _, row in frame.iterrows():
+            css = "best" if row["rank"] == 1 else ("" if "n.s." in row["vs best"] else "worse")
+            cells = "".join(
+                f'<td class="{CELL_CLASS.get(c, "")}">{html.escape(str(row[c]))}</td>' for c in frame.columns
+            )
+            body.append(f'<tr class="{css}">{cells}</tr>')
+        pictures = "".join(
+            f'<img alt="{html.escape(name)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+            for name, png in figures.items()
+        )
+        sections.append(
+            f"<section><h2>{html.escape(board.title)}</h2>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f'<p class="note">{html.escape(footnote(board))}</p>'
+            f'<div class="figures">{pictures}</div></section>'
+        )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{PAGE_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{''.join(sections)}</body></html>"
+    )
