@@ -223,3 +223,14 @@ def test_compare_counts_and_paired_tests(store):
     assert len(report["disagreements"]) == 10 and report["disagreements"][0]["text"].startswith("نص")
     per_class = f1_score(gold, predictions["strong"][0], labels=range(3), average=None)
     assert [report["per_class"][label]["f1_a"] for label in LABELS] == pytest.approx(per_class, abs=1e-4)
+
+
+def test_a_rerun_replaces_its_earlier_run_instead_of_adding_a_seed(store):
+    uri, client, gold, predictions = store
+    experiment_id = client.get_experiment_by_name("lb").experiment_id
+    log_fake_run(client, experiment_id, "weak", 0, gold, gold)  # seed 0 of 'weak' again, now perfect
+    board = build_leaderboard(find_runs(client), n_resamples=RESAMPLES)
+    weak = board.rows.set_index("model").loc["weak"]
+    scores = [1.0] + [macro_f1(gold, p) for p in predictions["weak"][1:]]
+    assert weak["seeds"] == 3 and weak["mean"] == pytest.approx(np.mean(scores))
+    assert any("1 earlier runs" in note for note in board.notes)

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from marsad.leaderboard import stats
-from marsad.leaderboard.predictions import run_predictions
+from marsad.leaderboard.predictions import run_examples, run_predictions
 from marsad.leaderboard.runs import LeaderboardError, RunRecord
-from marsad.leaderboard.table import check_comparable, label_indicators, primary_metric_of
+from marsad.leaderboard.table import check_label_sets, check_same_data, primary_metric_of
 
 
 @dataclass
@@ -70,19 +70,18 @@ def compare_runs(
             f"run {run_b.run_id} a {run_b.tags.get('task')} run: compare runs of one task"
         )
     metric = metric or run_a.tags.get("primary_metric") or primary_metric_of(run_a.tags["task"])
-    frames = {r.run_id: run_predictions(r, split, with_preview=True) for r in (run_a, run_b)}
-    label_names = check_comparable([run_a, run_b], split, frames)
-    a, b = frames[run_a.run_id], frames[run_b.run_id]
-    if list(a["id"]) != list(b["id"]):
+    label_names = check_label_sets([run_a, run_b])
+    scored = {r.run_id: run_examples(r, split, label_names) for r in (run_a, run_b)}
+    check_same_data([run_a, run_b], split, scored)
+    scored_a, scored_b = scored[run_a.run_id], scored[run_b.run_id]
+    if not np.array_equal(scored_a.ids, scored_b.ids):
         raise LeaderboardError(
             f"runs {run_a.run_id} and {run_b.run_id} scored different examples on '{split}'"
         )
-    gold = label_indicators(a["gold"], label_names, f"run {run_a.run_id}")
-    pred_a = label_indicators(a["predicted"], label_names, f"run {run_a.run_id}")
-    pred_b = label_indicators(b["predicted"], label_names, f"run {run_b.run_id}")
-    counts_a, counts_b = stats.example_counts(gold, pred_a), stats.example_counts(gold, pred_b)
+    counts_a = stats.example_counts(scored_a.gold, scored_a.predicted)
+    counts_b = stats.example_counts(scored_a.gold, scored_b.predicted)
     right_a, right_b = counts_a[:, -1].astype(bool), counts_b[:, -1].astype(bool)
-    n = len(a)
+    n = len(scored_a.ids)
     score_a = float(stats.metric_from_counts(counts_a.sum(0), metric, n))
     score_b = float(stats.metric_from_counts(counts_b.sum(0), metric, n))
     weights = stats.resample_weights(n, n_resamples, seed)
@@ -92,6 +91,7 @@ def compare_runs(
     per_class = pd.DataFrame({"f1_a": f1_a, "f1_b": f1_b, "delta": f1_a - f1_b}, index=label_names)
     differ = np.flatnonzero(right_a != right_b)
     chosen = np.random.default_rng(seed).choice(differ, size=min(sample, len(differ)), replace=False)
+    a, b = run_predictions(run_a, split), run_predictions(run_b, split)  # sorted by id, as above
     disagreements = pd.DataFrame(
         {
             "id": a["id"].iloc[chosen].to_numpy(),

@@ -58,10 +58,9 @@ def per_class_heatmap(board: Leaderboard) -> bytes:
 
 def best_confusion(board: Leaderboard) -> bytes:
     """Confusion matrix of the best model's first run (per-label counts for multi-label tasks)."""
-    from marsad.leaderboard.stats import indicator
     from marsad.tracking.plots import save_confusion_matrix
 
-    gold, predicted = (indicator(values, board.label_names) for values in board.best_confusion)
+    gold, predicted = board.best_confusion
     if board.label_kind == "single":  # one label per example: class indices
         gold, predicted = gold.argmax(1), predicted.argmax(1)
     buffer = io.BytesIO()

@@ -7,12 +7,18 @@ A local artifact store is read in place, which is as fast as any cache.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from marsad.cache import cache_dir
 from marsad.leaderboard.runs import LeaderboardError, RunRecord
@@ -28,35 +34,86 @@ def _local_path(artifact_uri: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def _read(run_id: str, artifact_uri: str, with_preview: bool) -> pd.DataFrame:
+def _path(run_id: str, artifact_uri: str) -> Path:
     path = _local_path(artifact_uri)
-    if path is None or not path.exists():
-        path = cache_dir("predictions") / f"{run_id}.parquet"
-        if not path.exists():
-            import mlflow.artifacts
+    if path is not None and path.exists():
+        return path
+    path = cache_dir("predictions") / f"{run_id}.parquet"
+    if not path.exists():
+        import mlflow.artifacts
 
-            try:
-                downloaded = mlflow.artifacts.download_artifacts(artifact_uri=f"{artifact_uri}/{ARTIFACT}")
-            except Exception as err:  # the store's own error types vary by backend
-                raise LeaderboardError(f"run {run_id}: cannot read its {ARTIFACT} artifact: {err}") from err
-            shutil.copyfile(downloaded, path)
-    columns = COLUMNS + (["text"] if with_preview else [])
-    try:
-        return pd.read_parquet(path, columns=columns)
-    except Exception:
-        if with_preview:  # runs logged before text previews existed
-            return pd.read_parquet(path, columns=COLUMNS)
-        raise
+        try:
+            downloaded = mlflow.artifacts.download_artifacts(artifact_uri=f"{artifact_uri}/{ARTIFACT}")
+        except Exception as err:  # the store's own error types vary by backend
+            raise LeaderboardError(f"run {run_id}: cannot read its {ARTIFACT} artifact: {err}") from err
+        shutil.copyfile(downloaded, path)
+    return path
 
 
-def run_predictions(run: RunRecord, split: str, with_preview: bool = False) -> pd.DataFrame:
-    """The run's predictions on `split` (e.g. 'test' or 'marsad_real.dev'), sorted by example id."""
-    frame = _read(run.run_id, run.artifact_uri, with_preview)
-    selected = frame[frame["split"] == split]
-    if selected.empty:
+def _split_table(run_id: str, artifact_uri: str, label: str, split: str, columns: list[str]) -> pa.Table:
+    table = pq.read_table(_path(run_id, artifact_uri), columns=columns)
+    selected = table.filter(pc.equal(table["split"], split))
+    if selected.num_rows == 0:
         raise LeaderboardError(
-            f"run {run.run_id} ({run.config_label}) has no predictions for split '{split}'; "
-            f"it has {sorted(frame['split'].unique())}"
+            f"run {run_id} ({label}) has no predictions for split '{split}'; "
+            f"it has {sorted(pc.unique(table['split']).to_pylist())}"
         )
-    return selected.sort_values("id", kind="stable").reset_index(drop=True)
+    return selected.sort_by("id")
+
+
+@dataclass(frozen=True)
+class ScoredExamples:
+    """One run's examples of a split, sorted by id, with gold and predicted label indicators."""
+
+    ids: np.ndarray
+    gold: np.ndarray  # bool, examples × labels
+    predicted: np.ndarray
+    fingerprint: str  # of ids and gold labels: what was scored
+    label_kind: str  # "multi" when gold was logged as a list of labels per example
+
+
+def _indicators(column: pa.ChunkedArray, label_names: list[str], where: str) -> np.ndarray:
+    """Label names (one per example, or a list each) to a boolean matrix, without a Python loop."""
+    value_set = pa.array(label_names)
+    column = column.combine_chunks()
+    matrix = np.zeros((len(column), len(label_names)), dtype=bool)
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        values, rows = pc.list_flatten(column), pc.list_parent_indices(column).to_numpy()
+    else:
+        values, rows = column, np.arange(len(column))
+    codes = pc.index_in(values, value_set=value_set)
+    if codes.null_count:
+        unknown = sorted(set(pc.filter(values, pc.is_null(codes)).to_pylist()))
+        raise LeaderboardError(f"{where}: labels {unknown} are not in the run's label set {label_names}")
+    matrix[rows, codes.to_numpy()] = True
+    return matrix
+
+
+def run_examples(run: RunRecord, split: str, label_names: list[str]) -> ScoredExamples:
+    """What a run scored on `split` (e.g. 'test' or 'marsad_real.dev'); cached per process."""
+    return _examples(run.run_id, run.artifact_uri, split, tuple(label_names), run.config_label)
+
+
+@lru_cache(maxsize=8192)
+def _examples(
+    run_id: str, artifact_uri: str, split: str, labels: tuple[str, ...], label: str
+) -> ScoredExamples:
+    table = _split_table(run_id, artifact_uri, label, split, COLUMNS)
+    where = f"run {run_id} predictions.parquet ({split})"
+    ids = table["id"].to_numpy()
+    gold = _indicators(table["gold"], list(labels), where)
+    digest = hashlib.sha256("\x1f".join(map(str, ids)).encode() + np.packbits(gold).tobytes()).hexdigest()
+    predicted = _indicators(table["predicted"], list(labels), where)
+    kind = (
+        "multi"
+        if pa.types.is_list(table["gold"].type) or pa.types.is_large_list(table["gold"].type)
+        else "single"
+    )
+    return ScoredExamples(ids, gold, predicted, "p" + digest[:15], kind)
+
+
+def run_predictions(run: RunRecord, split: str) -> pd.DataFrame:
+    """The run's predictions on `split` as a frame (id, gold, predicted and, if logged, text)."""
+    path = _path(run.run_id, run.artifact_uri)
+    columns = COLUMNS + (["text"] if "text" in pq.read_schema(path).names else [])
+    return _split_table(run.run_id, run.artifact_uri, run.config_label, split, columns).to_pandas()

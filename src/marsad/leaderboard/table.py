@@ -7,7 +7,6 @@ intervals and significance come from the logged per-example predictions, resampl
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from marsad.leaderboard import stats
-from marsad.leaderboard.predictions import run_predictions
+from marsad.leaderboard.predictions import ScoredExamples, run_examples
 from marsad.leaderboard.runs import LeaderboardError, RunRecord
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ class Leaderboard:
     label_kind: str  # "single" or "multi"
     rows: pd.DataFrame
     per_class: pd.DataFrame  # model × label: F1 on the pooled predictions, mean over seeds
-    best_confusion: tuple[list, list]  # gold and predicted labels of the best model's first run
+    best_confusion: tuple[np.ndarray, np.ndarray]  # gold and predicted indicators, best model's first run
     test_method: str
     notes: list[str] = field(default_factory=list)
 
@@ -67,18 +66,8 @@ def primary_metric_of(task: str) -> str:
     return str(OmegaConf.load(path).primary_metric)
 
 
-def _fingerprint(run: RunRecord, split: str, frame: pd.DataFrame | None) -> str:
-    tagged = run.tags.get(f"data_fingerprint.{split}")
-    if tagged:
-        return tagged
-    # Older runs, or eval splits logged without a tag: fingerprint what was scored.
-    assert frame is not None
-    digest = hashlib.sha256(pd.util.hash_pandas_object(frame[["id", "gold"]].astype(str)).values.tobytes())
-    return "p" + digest.hexdigest()[:15]
-
-
-def check_comparable(runs: list[RunRecord], split: str, frames: dict[str, pd.DataFrame]) -> list[str]:
-    """Refuse runs scored on different test data or label sets; return the label set."""
+def check_label_sets(runs: list[RunRecord]) -> list[str]:
+    """Refuse runs with different label sets (their scores mean different things)."""
     label_sets = defaultdict(list)
     for run in runs:
         label_sets[run.tags.get("label_set", "")].append(run)
@@ -88,9 +77,19 @@ def check_comparable(runs: list[RunRecord], split: str, frames: dict[str, pd.Dat
             f"{runs[0].tags['task']}/{runs[0].tags.get('dataset')}: runs have different label sets, "
             f"so their scores are not comparable: {detail}. Select one with --experiment/--sweep."
         )
+    return next(iter(label_sets)).split(",")
+
+
+def check_same_data(runs: list[RunRecord], split: str, examples: dict[str, ScoredExamples]) -> None:
+    """Refuse runs scored on different data: their fingerprints (per CV fold) must agree.
+
+    The fingerprint is the run's `data_fingerprint.<split>` tag, else one computed from what the
+    run's predictions scored (older runs, eval splits logged without a tag).
+    """
     by_fold: dict[str, dict[str, list[RunRecord]]] = defaultdict(lambda: defaultdict(list))
     for run in runs:
-        by_fold[run.tags.get("cv_fold", "")][_fingerprint(run, split, frames.get(run.run_id))].append(run)
+        fingerprint = run.tags.get(f"data_fingerprint.{split}") or examples[run.run_id].fingerprint
+        by_fold[run.tags.get("cv_fold", "")][fingerprint].append(run)
     for fold, fingerprints in by_fold.items():
         if len(fingerprints) > 1:
             detail = "; ".join(
@@ -104,29 +103,6 @@ def check_comparable(runs: list[RunRecord], split: str, frames: dict[str, pd.Dat
                 f"'{split}' data (fingerprints differ), refusing to rank them together: {detail}. "
                 "Select runs on the same data with --experiment, --sweep or --model."
             )
-    return next(iter(label_sets)).split(",")
-
-
-def label_indicators(labels: pd.Series, label_names: list[str], where: str) -> np.ndarray:
-    first = labels.iloc[0] if len(labels) else ""
-    if isinstance(first, str):  # single-label: vectorised through categorical codes
-        codes = pd.Categorical(labels, categories=label_names).codes
-        if (codes < 0).any():
-            unknown = sorted(set(labels[codes < 0]))
-            raise LeaderboardError(f"{where}: labels {unknown} are not in the run's label set {label_names}")
-        return np.eye(len(label_names), dtype=bool)[codes]
-    try:
-        return stats.indicator(list(labels), label_names)
-    except KeyError as err:
-        raise LeaderboardError(f"{where}: label {err} is not in the run's label set {label_names}") from err
-
-
-def _unit_counts(frames: list[pd.DataFrame], label_names: list[str], where: str):
-    """Counts matrix and correctness of one seed, its CV folds concatenated in fold order."""
-    frame = pd.concat(frames, ignore_index=True)
-    gold = label_indicators(frame["gold"], label_names, where)
-    predicted = label_indicators(frame["predicted"], label_names, where)
-    return frame, stats.example_counts(gold, predicted)
 
 
 def build_leaderboard(
@@ -140,8 +116,10 @@ def build_leaderboard(
     metric = metric or runs[0].tags.get("primary_metric") or primary_metric_of(task)
     if metric not in stats.RANKABLE_METRICS:
         raise LeaderboardError(f"cannot rank by '{metric}': choose from {list(stats.RANKABLE_METRICS)}")
-    frames = {run.run_id: run_predictions(run, split) for run in runs}
-    label_names = check_comparable(runs, split, frames)
+    runs, repeated = latest_per_replicate(runs)
+    label_names = check_label_sets(runs)
+    examples = {run.run_id: run_examples(run, split, label_names) for run in runs}
+    check_same_data(runs, split, examples)
 
     # One unit per (config, seed); in cross-validation a unit pools its folds' test predictions.
     units: dict[str, dict[str, list[RunRecord]]] = defaultdict(lambda: defaultdict(list))
@@ -149,26 +127,27 @@ def build_leaderboard(
         units[run.config_key][run.tags.get("seed", run.run_id)].append(run)
     counts: dict[str, list[np.ndarray]] = {}
     reference_ids = None
-    first_frame: dict[str, pd.DataFrame] = {}
+    first_unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for key, seeds in units.items():
         counts[key] = []
         for seed_runs in seeds.values():
-            where = f"run {seed_runs[0].run_id} predictions ({split})"
-            frame, matrix = _unit_counts([frames[r.run_id] for r in seed_runs], label_names, where)
-            ids = tuple(frame["id"])
+            parts = [examples[r.run_id] for r in seed_runs]
+            ids = np.concatenate([p.ids for p in parts])
+            gold = np.concatenate([p.gold for p in parts])
+            predicted = np.concatenate([p.predicted for p in parts])
             if reference_ids is None:
                 reference_ids = ids
-            elif ids != reference_ids:
+            elif not np.array_equal(ids, reference_ids):
                 raise LeaderboardError(
-                    f"{where}: its examples differ from the other runs' (same fingerprint, different ids): "
-                    "were the folds or splits changed?"
+                    f"run {seed_runs[0].run_id} ({split}): its examples differ from the other runs' "
+                    "(same fingerprint, different ids): were the folds or splits changed?"
                 )
-            counts[key].append(matrix)
-            first_frame.setdefault(key, frame)
+            counts[key].append(stats.example_counts(gold, predicted))
+            first_unit.setdefault(key, (gold, predicted))
 
     n_examples = len(reference_ids)
     weights = stats.resample_weights(n_examples, n_resamples, seed)
-    label_kind = "single" if isinstance(frames[runs[0].run_id]["gold"].iloc[0], str) else "multi"
+    label_kind = examples[runs[0].run_id].label_kind
     single_accuracy = metric == "accuracy" and label_kind == "single"
     records = []
     boots = {}
@@ -237,8 +216,11 @@ def build_leaderboard(
         },
         index=label_names,
     ).T
-    best_frame = first_frame[best]
     notes = []
+    if repeated:
+        notes.append(
+            f"{repeated} earlier runs of the same config, seed and fold were left out (latest kept)."
+        )
     if any("folds" in r for r in records):
         notes.append("cross-validation: mean ± std over folds and seeds; CI and tests on the pooled folds")
     return Leaderboard(
@@ -250,10 +232,18 @@ def build_leaderboard(
         label_kind=label_kind,
         rows=rows,
         per_class=per_class,
-        best_confusion=(list(best_frame["gold"]), list(best_frame["predicted"])),
+        best_confusion=first_unit[best],
         test_method=method,
         notes=notes,
     )
+
+
+def latest_per_replicate(runs: list[RunRecord]) -> tuple[list[RunRecord], int]:
+    """Keep the latest run per (config, seed, fold): a rerun replaces, it does not add a seed."""
+    latest: dict[tuple, RunRecord] = {}
+    for run in sorted(runs, key=lambda r: r.start_time):
+        latest[(run.config_key, run.tags.get("seed", run.run_id), run.tags.get("cv_fold", ""))] = run
+    return list(latest.values()), len(runs) - len(latest)
 
 
 def _majority_correct(unit_counts: list[np.ndarray]) -> np.ndarray:
