@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TORCH := torch==2.13.0
 EXTRAS ?= arabic,dev
 
-.PHONY: venv quickstart test lint benchmark clean
+.PHONY: venv quickstart screenshot test lint benchmark clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ venv: $(VENV)/.installed
 
 quickstart: venv
 	$(BIN)/marsad-run --multirun --config-dir experiments/quickstart --config-name suite
+	$(BIN)/marsad leaderboard --experiment quickstart --sweep latest \
+	  --save experiments/quickstart/leaderboard.md --save experiments/quickstart/leaderboard.html
+
+# The README's picture of the quickstart leaderboard page (Debian's chromium, headless).
+screenshot:
+	@command -v chromium >/dev/null || apt-get install -y -q chromium || \
+	  { echo "install Debian's chromium package to render the page"; exit 1; }
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,2600 \
+	  --screenshot=docs/leaderboard.png file://$(CURDIR)/experiments/quickstart/leaderboard.html
 
 test: venv
 	$(BIN)/python -m pytest -n 2 --dist loadfile
@@ -29,6 +38,7 @@ lint: venv
 
 benchmark: venv
 	$(BIN)/python benchmarks/bench_tracking_overhead.py
+	$(BIN)/python benchmarks/bench_leaderboard.py
 
 clean:
 	rm -rf $(VENV) outputs mlflow.db mlruns

@@ -13,7 +13,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from marsad.data import TableDataset
-from marsad.errors import ConfigError
+from marsad.errors import ConfigError, ModelNotForTask
 from marsad.models import TextClassifier
 from marsad.tasks import Task
 
@@ -60,7 +60,7 @@ def build_experiment(cfg: DictConfig) -> Experiment:
         )
     model_tasks = cfg.model.get("tasks")
     if model_tasks and task.name not in model_tasks:
-        raise ConfigError(
+        raise ModelNotForTask(
             f"model '{cfg.model.name}' is only for tasks {list(model_tasks)}, not '{task.name}'"
         )
     normalizer = instantiate(cfg.preprocess.normalizer) if cfg.preprocess.normalizer else None

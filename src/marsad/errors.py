@@ -11,6 +11,13 @@ class ConfigError(MarsadError):
     """An experiment configuration that cannot run (unknown choice, wrong type, impossible pairing)."""
 
 
+class ModelNotForTask(ConfigError):
+    """A model restricted to other tasks (e.g. the gazetteer is for actors only).
+
+    A single run refuses it; a sweep over models × tasks skips such jobs instead.
+    """
+
+
 class DatasetError(MarsadError):
     """A data file that cannot be read as its dataset config describes.
 

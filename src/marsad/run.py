@@ -137,7 +137,16 @@ def run_experiment(cfg: DictConfig) -> float:
 # An absolute path: a console script has no calling file for Hydra to resolve a relative one.
 @hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
 def main(cfg: DictConfig) -> float:
-    return run_experiment(cfg)
+    from marsad.errors import ModelNotForTask
+    from marsad.tracking.run_context import current_sweep
+
+    try:
+        return run_experiment(cfg)
+    except ModelNotForTask as err:
+        if current_sweep() is None:
+            raise
+        log.info("skip      %s (no run created)", err)  # a models × tasks grid: not an error
+        return float("nan")
 
 
 if __name__ == "__main__":

@@ -98,20 +98,36 @@ def test_multirun_sweep_nests_jobs_and_refuses_bad_sweeps(tmp_path, corpus_dir, 
         f"data_root={corpus_dir}",
         "tracking.log_model=false",
     ]
-    bad = cli(["--multirun", *common, "task=topic,stance", "model=majority,concat_tfidf_svm"], tmp_path)
+    bad = cli(
+        ["--multirun", *common, "task=topic", "model=tfidf_svm", "model.estimator.classifier.C=1,-1"],
+        tmp_path,
+    )
     assert "sweep refused before any run was created" in bad.stderr + bad.stdout
-    assert "only for tasks ['stance']" in bad.stderr + bad.stdout
+    assert "invalid configuration" in bad.stderr + bad.stdout
     assert not (tmp_path / "mlflow.db").exists() or not only_run(tmp_path)[1]
 
+    # A models × tasks grid: the stance-only model is skipped on topic and actor, not refused.
     ok = cli(
-        ["--multirun", *common, "task=topic,actor", "model=majority,tfidf_svm", "seed=0,1"],
+        [
+            "--multirun",
+            *common,
+            "task=topic,actor,stance",
+            "model=majority,tfidf_svm,concat_tfidf_svm",
+            "seed=0",
+        ],
         tmp_path,
     )
     assert ok.returncode == 0, ok.stderr[-3000:]
+    assert (ok.stdout + ok.stderr).count("skip      model 'concat_tfidf_svm' is only for tasks") == 2
     client, runs = only_run(tmp_path)
     parents = [r for r in runs if r.data.tags.get("marsad.role") == "sweep"]
     jobs = [r for r in runs if r.data.tags.get("marsad.role") != "sweep"]
-    assert len(parents) == 1 and len(jobs) == 8
+    assert len(parents) == 1 and len(jobs) == 7 and parents[0].data.tags["marsad.jobs"] == "7"
+    assert {
+        (r.data.tags["task"], r.data.tags["model"])
+        for r in jobs
+        if r.data.tags["model"] == "concat_tfidf_svm"
+    } == {("stance", "concat_tfidf_svm")}
     sweep_id = parents[0].data.tags["marsad.sweep_id"]
     assert all(r.data.tags["marsad.sweep_id"] == sweep_id for r in jobs)
     assert all(r.data.tags["mlflow.parentRunId"] == parents[0].info.run_id for r in jobs)

@@ -37,21 +37,28 @@ def check_all_jobs(config: DictConfig) -> int:
     """Compose and check every job; the first impossible one ends the sweep.
 
     Hydra turns exceptions raised in callbacks into warnings, so the refusal is a SystemExit
-    with the error printed: no job has started and no run exists yet.
+    with the error printed: no job has started and no run exists yet. Jobs pairing a model
+    with a task it is not for (models × tasks grids) are skipped, not refused. Returns the
+    number of jobs that will create a run.
     """
     from hydra import compose
 
     from marsad.config_check import build_experiment
-    from marsad.errors import ConfigError
+    from marsad.errors import ConfigError, ModelNotForTask
 
     jobs = job_overrides(config)
+    skipped = 0
     for overrides in jobs:
         try:
             build_experiment(compose(config_name=config.hydra.job.config_name, overrides=overrides))
+        except ModelNotForTask:
+            skipped += 1
         except ConfigError as err:
             log.error("sweep refused, job %s: %s", " ".join(overrides), err)
             raise SystemExit(f"marsad-run: sweep refused before any run was created: {err}") from err
-    return len(jobs)
+    if skipped:
+        log.info("sweep: %d of %d jobs pair a model with a task it is not for; they are skipped", skipped, len(jobs))
+    return len(jobs) - skipped
 
 
 def read_sweep(sweep_dir: str | Path) -> dict[str, Any] | None:
