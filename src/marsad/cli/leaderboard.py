@@ -83,7 +83,7 @@ def leaderboard(
         raise click.ClickException(str(err)) from err
     title = "Marsad leaderboard" + (f" · sweep {runs[0].tags.get('marsad.sweep_id')}" if sweep else "")
     if fmt == "table":
-        console.print(to_rich(boards))
+        console.print(to_rich(boards, console.width))
         transfer = transfer_matrix(runs)
         if not transfer.empty:
             console.print(_transfer_table(transfer))

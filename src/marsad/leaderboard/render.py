@@ -40,7 +40,7 @@ def display_frame(board: Leaderboard) -> pd.DataFrame:
             "model": rows["model"],
             "seeds": rows["seeds"],
             **({"folds": rows["folds"].fillna(0).astype(int)} if "folds" in rows else {}),
-            f"{board.metric} (mean ± std)": [f"{m:.3f} ± {s:.3f}" for m, s in zip(rows["mean"], rows["std"])],
+            f"{board.metric} mean ± std": [f"{m:.3f} ± {s:.3f}" for m, s in zip(rows["mean"], rows["std"])],
             "95% CI": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
             "vs best": [versus_best(row) for _, row in rows.iterrows()],
             **{name: [_number(v) for v in rows[name]] for name in other},
@@ -66,16 +66,24 @@ def footnote(board: Leaderboard) -> str:
     return " ".join([text, *board.notes])
 
 
-def to_rich(boards: list[Leaderboard]):
+def to_rich(boards: list[Leaderboard], width: int = 200):
+    """Tables for the terminal; narrow terminals leave secondary metrics, then costs, to the files."""
     from rich.console import Group
     from rich.table import Table
 
     tables = []
     for board in boards:
         frame = display_frame(board)
-        table = Table(title=board.title, caption=footnote(board), caption_justify="left")
+        caption = footnote(board)
+        if width < 150:
+            left_out = [c for c in board.rows.columns if c not in _internal_columns(board.rows)]
+            left_out += list(COSTS.values()) if width < 110 else []
+            frame = frame.drop(columns=left_out)
+            caption += f" Not shown at this width: {', '.join(left_out)} (see --format markdown)."
+        table = Table(title=board.title, caption=caption, caption_justify="left")
         for column in frame.columns:
-            table.add_column(column, justify="left" if column in ("model", "vs best") else "right")
+            text = column in ("model", "vs best")
+            table.add_column(column, justify="left" if text else "right", no_wrap=column != "vs best")
         for _, row in frame.iterrows():
             style = "bold green" if row["rank"] == 1 else ("" if "n.s." in row["vs best"] else "dim")
             table.add_row(*(str(v) for v in row), style=style)

@@ -57,7 +57,7 @@ def check_all_jobs(config: DictConfig) -> int:
             log.error("sweep refused, job %s: %s", " ".join(overrides), err)
             raise SystemExit(f"marsad-run: sweep refused before any run was created: {err}") from err
     if skipped:
-        log.info("sweep: %d of %d jobs pair a model with a task it is not for; they are skipped", skipped, len(jobs))
+        log.info("sweep: %d of %d jobs pair a model with a task it is not for: skipped", skipped, len(jobs))
     return len(jobs) - skipped
 
 
