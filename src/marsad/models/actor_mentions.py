@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from marsad.text.normalize import ArabicNormalizer
 
-KINDS = ("name", "alias", "place", "nisba", "exclude")
+KINDS = ("name", "alias", "place", "nisba", "exclude", "bare_place")
 CLITICS = r"(?:[وف]?(?:لل|[بلك])?)"
 
 
@@ -31,13 +31,14 @@ STATE_ROLES = _words(
     عسكريون شرطه استخبارات مخابرات سلطات نظام مسؤول مسؤولين مسؤولون مسؤولي متحدث ناطق سفير سفاره
     مندوب مندوبه مبعوث ممثل وفد برلمان كونغرس مجلس طيران طائرات طائره مقاتلات غاره غارات ضربه ضربات
     قصف هجوم بحريه مدفعيه دبابات مسيرات مسيره صواريخ اتهامات تهديدات عقوبات موقف جانب تدخل دعم
-    اداره حرس مستشارين مقاتلين مقاتلون نظير نظيره خفر لواء"""
+    اداره حرس مستشارين مقاتلين مقاتلون خفر لواء"""
 )
 # Nouns that, governing a country name, make it the state acting (besides STATE_ROLES).
 STATE_ACTS = _words(
-    """اعلان انسحاب قرار رد اتهام تصريحات حليفه حليفتها حلفاء ضغوط طلب رفض تاييد ترحيب دعوه جهود
+    """اعلان انسحاب قرار رد اتهام تصريحات حليفتها ضغوط طلب رفض تاييد ترحيب دعوه جهود
     سياسه مشاركه وساطه تحذير تهديد"""
 )
+MADE_IN = " الصنع"
 FUTURE_OR_NEGATION = frozenset({"لن", "لم", "قد", "لا"})
 NOT_VERBS = _words("تحت تجاه تلك تلو تماما تقريبا")
 # Words that end the phrase a nisba belongs to: "القوات في سورية" is not a Syrian role.
@@ -104,16 +105,18 @@ class ActorMentionFinder:
                 nisba = rf"(?<!\w){CLITICS}(?:{forms})(?:ه|ين|ون|يين|يون|تين|تان)?(?!\w)"
                 self.patterns.append((label, "nisba", re.compile(nisba)))
 
-    def find(self, text: str) -> list[Mention]:
-        """Mentions in a normalised text, longest first where they overlap."""
+    def find(self, text: str, keep_bare_places: bool = False) -> list[Mention]:
+        """Mentions in a normalised text, longest first where they overlap. With
+        `keep_bare_places`, place names outside an actor context come back as kind "bare_place"
+        (for models that weigh them) instead of being dropped."""
         candidates = []
         for label, kind, pattern in self.patterns:
             for match in pattern.finditer(text):
                 start = match.start()
                 if kind == "nisba":
                     start = self._role_start(text, start)
-                    if start is None:
-                        continue
+                    if start is None or text.startswith(MADE_IN, match.end()):
+                        continue  # no state role, or "تركية الصنع": made there, not the state
                 candidates.append(Mention(label, kind, start, match.end()))
         candidates.sort(key=lambda m: (m.start - m.end, KINDS.index(m.kind)))
         kept: list[Mention] = []
@@ -121,7 +124,7 @@ class ActorMentionFinder:
             if all(mention.end <= k.start or mention.start >= k.end for k in kept):
                 kept.append(mention)
         kept = sorted((m for m in kept if m.kind != "exclude"), key=lambda m: m.start)
-        return self._license_places(text, kept) if self.state_rules else kept
+        return self._license_places(text, kept, keep_bare_places) if self.state_rules else kept
 
     @staticmethod
     def _role_start(text: str, nisba_start: int, window: int = 3) -> int | None:
@@ -155,7 +158,7 @@ class ActorMentionFinder:
             return not text[previous_licensed.end : mention.start].strip()
         return False
 
-    def _license_places(self, text: str, mentions: list[Mention]) -> list[Mention]:
+    def _license_places(self, text: str, mentions: list[Mention], keep_bare: bool) -> list[Mention]:
         kept, previous = [], None
         for mention in mentions:
             if mention.kind != "place":
@@ -166,5 +169,7 @@ class ActorMentionFinder:
                 kept.append(mention)
                 previous = mention
             else:
+                if keep_bare:
+                    kept.append(Mention(mention.label, "bare_place", mention.start, mention.end))
                 previous = None
         return kept
