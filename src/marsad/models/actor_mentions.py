@@ -140,6 +140,7 @@ class ActorMentionFinder:
 
     @staticmethod
     def _licensed(text: str, mention: Mention, previous_licensed: Mention | None) -> bool:
+        """Whether the words around a place name make it the state acting (see module doc)."""
         before = re.search(r"(\S+)\s+$", text[max(0, mention.start - 40) : mention.start])
         after = re.match(r"\s+(\S+)", text[mention.end : mention.end + 40])
         prev = before.group(1) if before else ""
