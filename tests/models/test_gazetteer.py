@@ -45,6 +45,8 @@ def test_country_names_count_only_where_the_state_acts(sentence, expected):
         ("قال الصحافي الإسرائيلي إن التقرير دقيق.", set()),  # a person, not a state role
         ("استخدمت الفصائل طائرات مسيرة تركية الصنع.", set()),  # made in Turkey, flown by others
         ("انتشرت القوات في سورية منذ سنوات.", set()),  # a preposition ends the phrase
+        ("وجهت الشركة رسالة لوزارة الخزانة الأمريكية.", {"united_states"}),  # ل on the role
+        ("وقعت الحكومة اتفاق القاعدة البحرية الروسية.", {"russia"}),  # a base, not al-Qaeda
     ],
 )
 def test_nisba_adjectives_name_the_state_only_on_a_state_role(sentence, expected):
@@ -62,6 +64,8 @@ def test_nisba_adjectives_name_the_state_only_on_a_state_role(sentence, expected
         ("تزايدت الهجرة غير الشرعية عبر البحر.", set()),  # an excluded phrase, not Yemen's الشرعية
         ("هاجم مسلحو الحوثيين المدعومين من إيران مواقع الجيش اليمني.", {"houthis", "yemen_government"}),
         ("قالت قسد، حليفة واشنطن، إنها صدت الهجوم.", {"sdf"}),  # an epithet is not an actor
+        ("تقدمت قوات الجيش الوطني نحو البلدة.", set()),  # fits several armies: not labelled
+        ("لاعب يتأهل إلى النهائي في روسيا\nتأهل اللاعب بعد فوزه.", set()),  # title ends a line
     ],
 )
 def test_aliases_with_clitics_and_overlaps(sentence, expected):

@@ -31,7 +31,7 @@ STATE_ROLES = _words(
     عسكريون شرطه استخبارات مخابرات سلطات نظام مسؤول مسؤولين مسؤولون مسؤولي متحدث ناطق سفير سفاره
     مندوب مندوبه مبعوث ممثل وفد برلمان كونغرس مجلس طيران طائرات طائره مقاتلات غاره غارات ضربه ضربات
     قصف هجوم بحريه مدفعيه دبابات مسيرات مسيره صواريخ اتهامات تهديدات عقوبات موقف جانب تدخل دعم
-    اداره حرس مستشارين مقاتلين مقاتلون خفر لواء"""
+    اداره حرس مستشارين مقاتلين مقاتلون خفر لواء دفاعات سجون"""
 )
 # Nouns that, governing a country name, make it the state acting (besides STATE_ROLES).
 STATE_ACTS = _words(
@@ -53,12 +53,11 @@ class Mention:
     end: int
 
 
-def _strip_clitics(token: str) -> str:
-    """The token without و/ف and ب/ل/ك/لل prefixes and ال, e.g. وللقوات -> قوات."""
+def _stems(token: str) -> set[str]:
+    """The token and its readings without proclitics and ال: وللقوات -> قوات, لوزاره -> وزاره."""
     token = re.sub(r"^[وف](?=\w{3})", "", token)
-    token = re.sub(r"^لل(?=\w{2})", "", token) or token
-    token = re.sub(r"^[بلك](?=ال)", "", token)
-    return re.sub(r"^ال(?=\w{2})", "", token)
+    forms = {token, re.sub(r"^لل(?=\w{2})", "", token), re.sub(r"^[بلك](?=\w{3})", "", token)}
+    return forms | {re.sub(r"^ال(?=\w{2})", "", form) for form in forms}
 
 
 def _present_verb(token: str) -> bool:
@@ -118,37 +117,44 @@ class ActorMentionFinder:
                     if start is None or text.startswith(MADE_IN, match.end()):
                         continue  # no state role, or "تركية الصنع": made there, not the state
                 candidates.append(Mention(label, kind, start, match.end()))
+        excluded = [m for m in candidates if m.kind == "exclude"]
+        candidates = [  # an exclusion ("غير الشرعية") silences its own actor's alias inside it
+            m for m in candidates
+            if m.kind != "exclude"
+            and not any(e.label == m.label and e.start <= m.start and m.end <= e.end for e in excluded)
+        ]  # fmt: skip
         candidates.sort(key=lambda m: (m.start - m.end, KINDS.index(m.kind)))
         kept: list[Mention] = []
         for mention in candidates:
             if all(mention.end <= k.start or mention.start >= k.end for k in kept):
                 kept.append(mention)
-        kept = sorted((m for m in kept if m.kind != "exclude"), key=lambda m: m.start)
+        kept.sort(key=lambda m: m.start)
         return self._license_places(text, kept, keep_bare_places) if self.state_rules else kept
 
     @staticmethod
-    def _role_start(text: str, nisba_start: int, window: int = 3) -> int | None:
+    def _role_start(text: str, nisba_start: int, window: int = 4) -> int | None:
         """Start of the state role the nisba qualifies (up to `window` words back), else None."""
         words = list(re.finditer(r"\S+", text[max(0, nisba_start - 120) : nisba_start]))[-window:]
         offset = max(0, nisba_start - 120)
         for word in reversed(words):
             if re.search(r"[.,;:!?\"()]$", word.group()) or word.group() in PHRASE_BREAKS:
                 return None  # the role must be in the same phrase
-            if _strip_clitics(word.group()) in STATE_ROLES:
+            if _stems(word.group()) & STATE_ROLES:
                 return offset + word.start()
         return None
 
     @staticmethod
     def _licensed(text: str, mention: Mention, previous_licensed: Mention | None) -> bool:
         """Whether the words around a place name make it the state acting (see module doc)."""
-        before = re.search(r"(\S+)\s+$", text[max(0, mention.start - 40) : mention.start])
-        after = re.match(r"\s+(\S+)", text[mention.end : mention.end + 40])
+        # The neighbouring words on the same line: a title's last word is not the body's subject.
+        before = re.search(r"(\S+)[ \t]+$", text[max(0, mention.start - 40) : mention.start])
+        after = re.match(r"[ \t]+(\S+)", text[mention.end : mention.end + 40])
         prev = before.group(1) if before else ""
         nxt = re.sub(r"[.,;:!?\"()]+$", "", after.group(1)) if after else ""
         if prev and not re.search(r"[.,;:!?\"()]$", prev):
-            bare = _strip_clitics(prev)
-            if bare in STATE_ROLES or bare in STATE_ACTS:  # genitive: حكومة روسيا
+            if _stems(prev) & (STATE_ROLES | STATE_ACTS):  # genitive: حكومة روسيا
                 return True
+            bare = re.sub(r"^[وف]", "", prev)
             if len(bare) >= 3 and bare.endswith("ت") and not bare.endswith("ات"):  # قالت روسيا
                 return True
             if _present_verb(re.sub(r"^[وف]", "", prev)):  # وتنفي روسيا
