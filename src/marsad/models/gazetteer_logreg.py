@@ -1,0 +1,116 @@
+"""A learned actor model: gazetteer evidence per (article, actor), weighed by logistic regression.
+
+The gazetteer finds candidate mentions (`marsad.models.actor_mentions`, state rules on, bare
+place names kept); a single logistic regression, shared by all actors, learns from the
+corpus how much each kind of evidence is worth: how many names, aliases, licensed or bare
+place names and nisba phrases, whether one is in the title, how early the first one comes, and
+the words around the mentions (قالت روسيا vs. مونديال روسيا). Sharing one model across actors
+lets a context learnt for one state transfer to another. An actor without any candidate
+mention is never predicted, so the model can only prune or keep what the gazetteer offers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from marsad.models.actor_mentions import KINDS, ActorMentionFinder, Mention
+from marsad.models.gazetteer import build_finder
+from marsad.text.normalize import ArabicNormalizer
+
+WORD = re.compile(r"\w+")
+
+
+def mention_features(text: str, mentions: list[Mention], window: int) -> dict[str, float]:
+    """Evidence for one actor in one normalised text (`mentions` all belong to that actor)."""
+    title_end = text.find("\n") if "\n" in text else len(text)
+    features: dict[str, float] = {"bias": 1.0}
+    for kind in KINDS:
+        count = sum(m.kind == kind for m in mentions)
+        if count:
+            features[f"count={kind}"] = np.log1p(count)
+    kept = [m for m in mentions if m.kind != "bare_place"]
+    features["only_bare_places"] = float(not kept)
+    features["in_title"] = float(any(m.start < title_end for m in kept))
+    features["first_position"] = min(m.start for m in mentions) / max(1, len(text))
+    for mention in mentions:
+        before = WORD.findall(text[max(0, mention.start - 15 * window) : mention.start])[-window:]
+        after = WORD.findall(text[mention.end : mention.end + 15 * window])[:window]
+        for side, words in (("L", before), ("R", after)):
+            for word in words:
+                features[f"{side}:{word}"] = 1.0
+    return features
+
+
+class GazetteerLogReg(ClassifierMixin, BaseEstimator):
+    """Multi-label estimator over gazetteer candidates; one shared logistic regression."""
+
+    def __init__(
+        self,
+        labels: list[str],
+        actors_file: str | None = None,
+        context_window: int = 1,
+        C: float = 1.0,
+        class_weight: str | None = None,
+        threshold: float = 0.5,
+        random_state: int | None = None,
+    ) -> None:
+        self.labels = labels
+        self.actors_file = actors_file
+        self.context_window = context_window
+        self.C = C
+        self.class_weight = class_weight
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def validate(self) -> None:
+        build_finder(self.labels, self.actors_file, state_rules=True, use_metonyms=True)
+        if not 0 < self.threshold < 1:
+            raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+
+    def _candidates(self, X) -> list[tuple[int, int, dict[str, float]]]:
+        """(row, label index, features) for every actor with a candidate mention in a text."""
+        finder: ActorMentionFinder = self.finder_
+        index = {label: i for i, label in enumerate(self.labels)}
+        rows = []
+        for row, text in enumerate(ArabicNormalizer().transform([str(t) for t in X])):
+            by_label: dict[str, list[Mention]] = {}
+            for mention in finder.find(text, keep_bare_places=True):
+                by_label.setdefault(mention.label, []).append(mention)
+            for label, mentions in by_label.items():
+                rows.append((row, index[label], mention_features(text, mentions, self.context_window)))
+        return rows
+
+    def fit(self, X, y) -> GazetteerLogReg:
+        self.validate()
+        y = np.asarray(y)
+        if y.ndim != 2 or y.shape[1] != len(self.labels):
+            raise ValueError(f"y must be a 0/1 matrix with {len(self.labels)} columns, got shape {y.shape}")
+        self.finder_ = build_finder(self.labels, self.actors_file, state_rules=True, use_metonyms=True)
+        candidates = self._candidates(X)
+        self.vectorizer_ = DictVectorizer().fit([f for _, _, f in candidates])
+        targets = np.array([y[row, label] for row, label, _ in candidates])
+        self.classifier_ = LogisticRegression(
+            C=self.C, class_weight=self.class_weight, max_iter=2000, random_state=self.random_state
+        ).fit(self.vectorizer_.transform([f for _, _, f in candidates]), targets)
+        self.classes_ = np.arange(len(self.labels))
+        return self
+
+    def predict_scores(self, X) -> np.ndarray:
+        """P(actor involved) per label; 0 where the gazetteer found no candidate."""
+        texts = list(X)
+        scores = np.zeros((len(texts), len(self.labels)))
+        candidates = self._candidates(texts)
+        if candidates:
+            features = self.vectorizer_.transform([f for _, _, f in candidates])
+            probabilities = self.classifier_.predict_proba(features)[:, 1]
+            for (row, label, _), p in zip(candidates, probabilities):
+                scores[row, label] = p
+        return scores
+
+    def predict(self, X) -> np.ndarray:
+        return (self.predict_scores(X) >= self.threshold).astype(np.int64)
