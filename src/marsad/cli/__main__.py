@@ -1,0 +1,5 @@
+"""`python -m marsad.cli` = `marsad`."""
+
+from marsad.cli import main
+
+main()
