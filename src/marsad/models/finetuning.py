@@ -85,7 +85,9 @@ def split_dev(n: int, fraction: float, seed: int, groups: list[str] | None, labe
     if fraction <= 0 or n < 10:
         return indices.tolist(), []
     if groups is not None:
-        train, dev = next(GroupShuffleSplit(1, test_size=fraction, random_state=seed).split(indices, groups=groups))
+        train, dev = next(
+            GroupShuffleSplit(1, test_size=fraction, random_state=seed).split(indices, groups=groups)
+        )
         return train.tolist(), dev.tolist()
     stratify = labels if labels is not None and np.bincount(labels).min() >= 2 else None
     try:
@@ -93,6 +95,19 @@ def split_dev(n: int, fraction: float, seed: int, groups: list[str] | None, labe
     except ValueError:  # a dev slice too small to hold every class
         train, dev = train_test_split(indices, test_size=fraction, random_state=seed)
     return train.tolist(), dev.tolist()
+
+
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run with `n` intra-op CPU threads (None: torch's default). On a CPU shared with other jobs,
+    1 thread can be several times faster than torch's default, which then spin-waits."""
+    previous = torch.get_num_threads()
+    if n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def precision_flags(precision: str) -> dict[str, bool]:

@@ -64,8 +64,11 @@ class TinyBert(BaseEstimator):
         folder = cache_dir("tiny_models") / f"tiny_bert-{self.key(texts)}"
         if (folder / "config.json").exists():
             return folder
+        from marsad.models.finetuning import quiet_transformers
+
         staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
-        self._write(texts, staging)
+        with quiet_transformers():
+            self._write(texts, staging)
         try:
             os.replace(staging, folder)  # another process may have won the race: keep theirs
         except OSError:
@@ -93,8 +96,13 @@ class TinyBert(BaseEstimator):
             pair="[CLS] $A [SEP] $B:1 [SEP]:1",
             special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)],
         )
+        # The generic class loads tokenizer.json as trained (BertTokenizer would rebuild it with
+        # accent stripping); token_type_ids must be listed or pairs lose their segment ids.
         PreTrainedTokenizerFast(
-            tokenizer_object=tokenizer, model_max_length=self.max_position_embeddings, **SPECIAL_TOKENS
+            tokenizer_object=tokenizer,
+            model_max_length=self.max_position_embeddings,
+            model_input_names=["input_ids", "token_type_ids", "attention_mask"],
+            **SPECIAL_TOKENS,
         ).save_pretrained(folder)
 
         config = BertConfig(

@@ -25,6 +25,7 @@ from marsad.models.finetuning import (
     precision_flags,
     quiet_transformers,
     split_dev,
+    torch_threads,
 )
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
@@ -32,7 +33,8 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
 class TransformerClassifier(ClassifierMixin, BaseEstimator):
     """`checkpoint`: a hub id, a local folder, or a builder with `.build(texts) -> folder`
-    (`marsad.models.tiny_bert.TinyBert`). `dev_fraction=0` trains `epochs` without early stopping."""
+    (`marsad.models.tiny_bert.TinyBert`). `dev_fraction=0` trains `epochs` without early stopping.
+    `torch_threads`: CPU threads for training and prediction (None: torch's default)."""
 
     def __init__(
         self,
@@ -47,6 +49,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         patience: int = 1,
         threshold: float = 0.5,
         precision: str = "auto",
+        torch_threads: int | None = None,
         seed: int = 0,
     ) -> None:
         self.checkpoint = checkpoint
@@ -60,6 +63,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.patience = patience
         self.threshold = threshold
         self.precision = precision
+        self.torch_threads = torch_threads
         self.seed = seed
 
     def validate(self) -> None:
@@ -97,7 +101,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.multilabel_ = y.ndim == 2
         self.classes_ = np.arange(y.shape[1]) if self.multilabel_ else np.unique(y)
         targets = y.astype(np.float32) if self.multilabel_ else np.searchsorted(self.classes_, y)
-        source = self._checkpoint_folder(first, second)
+        with quiet_transformers():
+            source = self._checkpoint_folder(first, second)
         set_seed(self.seed)
         name = str(self.checkpoint) if isinstance(self.checkpoint, str | Path) else source
         with checkpoint_errors(name), quiet_transformers():
@@ -105,13 +110,15 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             model = AutoModelForSequenceClassification.from_pretrained(
                 source,
                 num_labels=len(self.classes_),
-                problem_type="multi_label_classification" if self.multilabel_ else "single_label_classification",
+                problem_type="multi_label_classification"
+                if self.multilabel_
+                else "single_label_classification",
             )
         encoded = self._encode(first, second)
         rows = [{k: encoded[k][i] for k in encoded} for i in range(len(first))]
         train_idx, dev_idx = split_dev(len(rows), self.dev_fraction, self.seed, first if second else None,
                                        None if self.multilabel_ else targets)  # fmt: skip
-        with quiet_transformers():
+        with quiet_transformers(), torch_threads(self.torch_threads):
             self.model_ = self._train(model, rows, targets, train_idx, dev_idx)
         return self
 
@@ -172,10 +179,12 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         model = self.model_.to(device)
         batch_size = 2 * self.batch_size
         outputs = []
-        with torch.inference_mode():
+        with torch.inference_mode(), torch_threads(self.torch_threads):
             for start in range(0, len(first), batch_size):
                 part = second[start : start + batch_size] if second else None
-                batch = self._encode(first[start : start + batch_size], part, padding=True, return_tensors="pt")
+                batch = self._encode(
+                    first[start : start + batch_size], part, padding=True, return_tensors="pt"
+                )
                 logits = model(**batch.to(device)).logits.float()
                 outputs.append((logits.sigmoid() if self.multilabel_ else logits.softmax(-1)).cpu().numpy())
         self.model_.to("cpu")
