@@ -107,12 +107,9 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         name = str(self.checkpoint) if isinstance(self.checkpoint, str | Path) else source
         with checkpoint_errors(name), quiet_transformers():
             self.tokenizer_ = AutoTokenizer.from_pretrained(source)
+            kind = "multi_label_classification" if self.multilabel_ else "single_label_classification"
             model = AutoModelForSequenceClassification.from_pretrained(
-                source,
-                num_labels=len(self.classes_),
-                problem_type="multi_label_classification"
-                if self.multilabel_
-                else "single_label_classification",
+                source, num_labels=len(self.classes_), problem_type=kind
             )
         encoded = self._encode(first, second)
         rows = [{k: encoded[k][i] for k in encoded} for i in range(len(first))]
