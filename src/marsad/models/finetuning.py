@@ -110,6 +110,15 @@ def torch_threads(n: int | None) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
+def dev_macro_f1(prediction, multilabel: bool, threshold: float) -> dict[str, float]:
+    """Trainer `compute_metrics`: macro-F1 of the dev slice (per label when multi-label)."""
+    from sklearn.metrics import f1_score
+
+    logits, labels = prediction.predictions, prediction.label_ids
+    predicted = (1 / (1 + np.exp(-logits)) >= threshold).astype(int) if multilabel else logits.argmax(axis=1)
+    return {"macro_f1": f1_score(labels.astype(int), predicted, average="macro", zero_division=0)}
+
+
 def precision_flags(precision: str) -> dict[str, bool]:
     """TrainingArguments flags: bf16 where the GPU has it, else fp16 on GPU; fp32 on CPU."""
     if precision == "auto":

@@ -11,6 +11,7 @@ Trainer, optimizer or dataloader state.
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from marsad.models.finetuning import (
     EncodedDataset,
     MlflowEpochLogger,
     checkpoint_errors,
+    dev_macro_f1,
     locate_checkpoint,
     precision_flags,
     quiet_transformers,
@@ -29,11 +31,14 @@ from marsad.models.finetuning import (
 )
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+STOP_ON = ("loss", "macro_f1")
 
 
 class TransformerClassifier(ClassifierMixin, BaseEstimator):
     """`checkpoint`: a hub id, a local folder, or a builder with `.build(texts) -> folder`
     (`marsad.models.tiny_bert.TinyBert`). `dev_fraction=0` trains `epochs` without early stopping.
+    `stop_on`: the dev-slice score that early stopping and the kept epoch follow; dev loss by
+    default, since macro-F1 sits flat for the first epochs of a randomly initialised model.
     `torch_threads`: CPU threads for training and prediction (None: torch's default)."""
 
     def __init__(
@@ -47,6 +52,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         warmup: float = 0.1,
         dev_fraction: float = 0.1,
         patience: int = 1,
+        stop_on: str = "loss",
         threshold: float = 0.5,
         precision: str = "auto",
         torch_threads: int | None = None,
@@ -61,6 +67,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.warmup = warmup
         self.dev_fraction = dev_fraction
         self.patience = patience
+        self.stop_on = stop_on
         self.threshold = threshold
         self.precision = precision
         self.torch_threads = torch_threads
@@ -70,6 +77,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         """Check values, and that a named checkpoint can be had, before any run is created."""
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
+        if self.stop_on not in STOP_ON:
+            raise ValueError(f"stop_on must be one of {STOP_ON}, got {self.stop_on!r}")
         if not 0 <= self.dev_fraction < 1:
             raise ValueError(f"dev_fraction must be in [0, 1), got {self.dev_fraction}")
         if isinstance(self.checkpoint, str | Path):
@@ -135,7 +144,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                 per_device_train_batch_size=self.batch_size, per_device_eval_batch_size=2 * self.batch_size,
                 weight_decay=self.weight_decay, warmup_steps=self.warmup, seed=self.seed, data_seed=self.seed,
                 eval_strategy=strategy, save_strategy=strategy, logging_strategy="epoch",
-                load_best_model_at_end=has_dev, metric_for_best_model="macro_f1", greater_is_better=True,
+                load_best_model_at_end=has_dev, metric_for_best_model=self.stop_on,
+                greater_is_better=self.stop_on != "loss",
                 save_total_limit=1, save_only_model=True, report_to="none", disable_tqdm=True,
                 dataloader_pin_memory=torch.cuda.is_available(),
                 **precision_flags(self.precision),
@@ -146,26 +156,16 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                 train_dataset=EncodedDataset(rows, targets, train_idx),
                 eval_dataset=EncodedDataset(rows, targets, dev_idx) if has_dev else None,
                 data_collator=EncodedDataset.collator(self.tokenizer_, self.multilabel_),
-                compute_metrics=self._dev_metrics,
+                compute_metrics=partial(dev_macro_f1, multilabel=self.multilabel_, threshold=self.threshold),
                 callbacks=callbacks,
             )
             trainer.remove_callback(PrinterCallback)  # MlflowEpochLogger logs the epochs
             trainer.train()
             self.epochs_trained_ = float(trainer.state.epoch or 0)
-            self.best_dev_macro_f1_ = trainer.state.best_metric
+            self.best_dev_score_ = trainer.state.best_metric  # of `stop_on`, None without dev
             # Unwrap mixed-precision forward wrappers so the module pickles cleanly.
             model = extract_model_from_parallel(trainer.model, keep_fp32_wrapper=False)
         return model.to("cpu").eval()
-
-    def _dev_metrics(self, prediction) -> dict[str, float]:
-        from sklearn.metrics import f1_score
-
-        logits, labels = prediction.predictions, prediction.label_ids
-        if self.multilabel_:
-            predicted = (1 / (1 + np.exp(-logits)) >= self.threshold).astype(int)
-        else:
-            predicted = logits.argmax(axis=1)
-        return {"macro_f1": f1_score(labels.astype(int), predicted, average="macro", zero_division=0)}
 
     def predict_proba(self, X) -> np.ndarray:
         """Softmax over classes (single-label) or one sigmoid per label (multi-label): (n, n_labels)."""
