@@ -62,12 +62,13 @@ def test_classes_missing_from_training_keep_the_declared_indices():
 
 
 def test_multi_label_uses_independent_sigmoids():
-    model = tiny().fit(TEXTS, ACTORS)
+    model = tiny(threshold=None).fit(TEXTS, ACTORS)  # None: threshold tuned on the dev slice
     assert model.model_.config.problem_type == "multi_label_classification"
     proba = model.predict_proba(TEXTS[:9])
     assert proba.shape == (9, 3) and ((proba > 0) & (proba < 1)).all()
     assert not np.allclose(proba.sum(axis=1), 1)
-    assert np.array_equal(model.predict(TEXTS[:9]), (proba >= 0.5).astype(int))
+    assert 0.05 <= model.threshold_ <= 0.5
+    assert np.array_equal(model.predict(TEXTS[:9]), (proba >= model.threshold_).astype(int))
 
 
 def test_pairs_are_encoded_as_sentence_pairs():

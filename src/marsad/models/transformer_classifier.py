@@ -28,6 +28,7 @@ from marsad.models.finetuning import (
     quiet_transformers,
     split_dev,
     torch_threads,
+    tune_threshold,
 )
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
@@ -39,6 +40,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     (`marsad.models.tiny_bert.TinyBert`). `dev_fraction=0` trains `epochs` without early stopping.
     `stop_on`: the dev-slice score that early stopping and the kept epoch follow; dev loss by
     default, since macro-F1 sits flat for the first epochs of a randomly initialised model.
+    `threshold` (multi-label): None tunes one threshold on the dev slice for micro-F1.
     `torch_threads`: CPU threads for training and prediction (None: torch's default)."""
 
     def __init__(
@@ -53,7 +55,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         dev_fraction: float = 0.1,
         patience: int = 1,
         stop_on: str = "loss",
-        threshold: float = 0.5,
+        threshold: float | None = 0.5,
         precision: str = "auto",
         torch_threads: int | None = None,
         seed: int = 0,
@@ -126,6 +128,10 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                                        None if self.multilabel_ else targets)  # fmt: skip
         with quiet_transformers(), torch_threads(self.torch_threads):
             self.model_ = self._train(model, rows, targets, train_idx, dev_idx)
+        self.threshold_ = self.threshold or 0.5
+        if self.multilabel_ and self.threshold is None and dev_idx and second is None:
+            dev_proba = self.predict_proba([first[i] for i in dev_idx])
+            self.threshold_ = tune_threshold(dev_proba, targets[dev_idx])
         return self
 
     def _train(self, model, rows, targets, train_idx, dev_idx):
@@ -156,7 +162,9 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                 train_dataset=EncodedDataset(rows, targets, train_idx),
                 eval_dataset=EncodedDataset(rows, targets, dev_idx) if has_dev else None,
                 data_collator=EncodedDataset.collator(self.tokenizer_, self.multilabel_),
-                compute_metrics=partial(dev_macro_f1, multilabel=self.multilabel_, threshold=self.threshold),
+                compute_metrics=partial(
+                    dev_macro_f1, multilabel=self.multilabel_, threshold=self.threshold or 0.5
+                ),
                 callbacks=callbacks,
             )
             trainer.remove_callback(PrinterCallback)  # MlflowEpochLogger logs the epochs
@@ -194,5 +202,5 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         proba = self.predict_proba(X)
         if self.multilabel_:
-            return (proba >= self.threshold).astype(np.int64)
+            return (proba >= self.threshold_).astype(np.int64)
         return self.classes_[proba.argmax(axis=1)]
