@@ -110,13 +110,17 @@ def torch_threads(n: int | None) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
-def dev_macro_f1(prediction, multilabel: bool, threshold: float) -> dict[str, float]:
-    """Trainer `compute_metrics`: macro-F1 of the dev slice (per label when multi-label)."""
+def dev_f1(prediction, multilabel: bool, threshold: float | None) -> dict[str, float]:
+    """Trainer `compute_metrics`, the tasks' primary scores on the dev slice: macro-F1 over
+    classes, or for multi-label micro-F1 at the given threshold (None: the tuned one)."""
     from sklearn.metrics import f1_score
 
-    logits, labels = prediction.predictions, prediction.label_ids
-    predicted = (1 / (1 + np.exp(-logits)) >= threshold).astype(int) if multilabel else logits.argmax(axis=1)
-    return {"macro_f1": f1_score(labels.astype(int), predicted, average="macro", zero_division=0)}
+    logits, labels = prediction.predictions, prediction.label_ids.astype(int)
+    if not multilabel:
+        return {"f1": f1_score(labels, logits.argmax(axis=1), average="macro", zero_division=0)}
+    proba = 1 / (1 + np.exp(-logits))
+    cut = tune_threshold(proba, labels) if threshold is None else threshold
+    return {"f1": f1_score(labels, proba >= cut, average="micro", zero_division=0)}
 
 
 def tune_threshold(proba: np.ndarray, y: np.ndarray) -> float:
@@ -167,10 +171,10 @@ class EncodedDataset(torch.utils.data.Dataset):
 
 
 class MlflowEpochLogger(TrainerCallback):
-    """Logs per-epoch train loss, dev loss and dev macro-F1, and streams them to the active MLflow
+    """Logs per-epoch train loss, dev loss and dev F1 (`dev_f1`), and streams them to the active MLflow
     run as `finetune.<name>` with the epoch as step. Without an active run it only logs."""
 
-    NAMES = {"loss": "train_loss", "eval_loss": "dev_loss", "eval_macro_f1": "dev_macro_f1",
+    NAMES = {"loss": "train_loss", "eval_loss": "dev_loss", "eval_f1": "dev_f1",
              "train_samples_per_second": "train_examples_per_second"}  # fmt: skip
 
     def on_log(self, args, state, control, logs=None, **kwargs) -> None:

@@ -22,7 +22,7 @@ from marsad.models.finetuning import (
     EncodedDataset,
     MlflowEpochLogger,
     checkpoint_errors,
-    dev_macro_f1,
+    dev_f1,
     locate_checkpoint,
     precision_flags,
     quiet_transformers,
@@ -32,14 +32,14 @@ from marsad.models.finetuning import (
 )
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
-STOP_ON = ("loss", "macro_f1")
+STOP_ON = ("f1", "loss")
 
 
 class TransformerClassifier(ClassifierMixin, BaseEstimator):
     """`checkpoint`: a hub id, a local folder, or a builder with `.build(texts) -> folder`
     (`marsad.models.tiny_bert.TinyBert`). `dev_fraction=0` trains `epochs` without early stopping.
-    `stop_on`: the dev-slice score that early stopping and the kept epoch follow; dev loss by
-    default, since macro-F1 sits flat for the first epochs of a randomly initialised model.
+    `stop_on`: what early stopping and the kept epoch follow on the dev slice: "f1" (the task's
+    primary F1) or "loss" (smoother, but it can keep an early, under-confident epoch).
     `threshold` (multi-label): None tunes one threshold on the dev slice for micro-F1.
     `torch_threads`: CPU threads for training and prediction (None: torch's default)."""
 
@@ -54,7 +54,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         warmup: float = 0.1,
         dev_fraction: float = 0.1,
         patience: int = 1,
-        stop_on: str = "loss",
+        stop_on: str = "f1",
         threshold: float | None = 0.5,
         precision: str = "auto",
         torch_threads: int | None = None,
@@ -162,9 +162,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                 train_dataset=EncodedDataset(rows, targets, train_idx),
                 eval_dataset=EncodedDataset(rows, targets, dev_idx) if has_dev else None,
                 data_collator=EncodedDataset.collator(self.tokenizer_, self.multilabel_),
-                compute_metrics=partial(
-                    dev_macro_f1, multilabel=self.multilabel_, threshold=self.threshold or 0.5
-                ),
+                compute_metrics=partial(dev_f1, multilabel=self.multilabel_, threshold=self.threshold),
                 callbacks=callbacks,
             )
             trainer.remove_callback(PrinterCallback)  # MlflowEpochLogger logs the epochs
