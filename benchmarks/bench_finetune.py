@@ -24,7 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=16)
     args = parser.parse_args()
 
     task = instantiate(OmegaConf.load(CONF_DIR / "task" / "stance.yaml"))
@@ -41,7 +41,7 @@ def main() -> None:
     for threads in args.threads:
         model = TransformerClassifier(
             checkpoint=builder, epochs=1, dev_fraction=0.0, max_length=args.max_length,
-            batch_size=args.batch_size, learning_rate=5e-4, torch_threads=threads or None,
+            batch_size=args.batch_size, learning_rate=1e-3, torch_threads=threads or None,
         )  # fmt: skip
         start = time.perf_counter()
         model.fit(X, y)
