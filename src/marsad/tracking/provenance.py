@@ -17,6 +17,8 @@ PACKAGES = (
     "hydra-core",
     "evaluate",
     "camel-tools",
+    "torch",
+    "transformers",
 )
 
 
