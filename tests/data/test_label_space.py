@@ -30,14 +30,23 @@ class FixedPredictions:
 
 
 def test_common_space_maps_both_sides():
-    mapping = common_label_space(("ufc", FOUR, FOUR_SPACES), ("ans", ["agree", "disagree", "other"], {"stance3": {}}))
+    mapping = common_label_space(
+        ("ufc", FOUR, FOUR_SPACES), ("ans", ["agree", "disagree", "other"], {"stance3": {}})
+    )
     assert mapping.space == "stance3" and mapping.labels == ["agree", "disagree", "other"]
-    assert mapping.train_map == {"agree": "agree", "disagree": "disagree", "discuss": "other", "unrelated": "other"}
+    assert mapping.train_map == {
+        "agree": "agree",
+        "disagree": "disagree",
+        "discuss": "other",
+        "unrelated": "other",
+    }
     assert mapping.eval_map == {"agree": "agree", "disagree": "disagree", "other": "other"}
 
 
 def test_four_way_model_scored_on_three_way_gold():
-    mapping = common_label_space(("ufc", FOUR, FOUR_SPACES), ("ans", ["agree", "disagree", "other"], {"stance3": {}}))
+    mapping = common_label_space(
+        ("ufc", FOUR, FOUR_SPACES), ("ans", ["agree", "disagree", "other"], {"stance3": {}})
+    )
     frame = pd.DataFrame({"id": list("abcd"), "claim": ["c"] * 4, "text": ["t"] * 4,
                           "label": ["agree", "other", "other", "disagree"]})  # fmt: skip
     # predicted: agree, discuss (-> other, right), unrelated (-> other, right), agree (wrong)

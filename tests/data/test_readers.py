@@ -38,7 +38,9 @@ def test_unequal_parallel_lists_name_the_file(tmp_path):
     record = claim(3, "R-1")
     record["stance"] = record["stance"][:2]
     folder = write_claims(tmp_path / "dataset", {"R-1": record})
-    with pytest.raises(DatasetError, match=r"R-1\.json: parallel lists differ in length: \{'article': 3, 'stance': 2\}"):
+    with pytest.raises(
+        DatasetError, match=r"R-1\.json: parallel lists differ in length: \{'article': 3, 'stance': 2\}"
+    ):
         read_json_dir(folder, ["article", "stance"])
 
 

@@ -59,7 +59,10 @@ def common_label_space(
     """The first (alphabetically) space both datasets declare; each argument is
     (dataset name, its labels, its `label_spaces`)."""
     (train_name, train_labels, train_spaces), (eval_name, eval_labels, eval_spaces) = train, evaluated
-    own, other = complete(train_name, train_labels, train_spaces), complete(eval_name, eval_labels, eval_spaces)
+    own, other = (
+        complete(train_name, train_labels, train_spaces),
+        complete(eval_name, eval_labels, eval_spaces),
+    )
     shared = sorted(set(own) & set(other))
     if not shared:
         raise ConfigError(

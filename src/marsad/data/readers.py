@@ -152,7 +152,9 @@ def read_folds(path: Path) -> dict[str, int]:
         name, sep, ids = line.partition(":")
         if not sep or not name.strip().lower().startswith("fold_") or not name.strip()[5:].isdigit():
             raise DatasetError(
-                f"expected 'Fold_<k>: <ids separated by spaces>', found {line[:40]!r}", file=str(path), row=number
+                f"expected 'Fold_<k>: <ids separated by spaces>', found {line[:40]!r}",
+                file=str(path),
+                row=number,
             )
         for group in ids.split():
             if group in fold_of:

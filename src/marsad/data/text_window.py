@@ -21,8 +21,8 @@ import pandas as pd
 
 from marsad.errors import ConfigError
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_ARABIC_LETTER = re.compile(r"[^\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F]+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -43,20 +43,19 @@ class TextWindow:
     def keeps(self, line: str) -> bool:
         if len(line.split()) < self.min_words:
             return False
-        letters = len(_LETTER.findall(line))
-        return letters > 0 and len(_ARABIC_LETTER.findall(line)) / letters >= self.min_arabic_share
+        letters = len(_NOT_LETTER.sub("", line))
+        return letters > 0 and len(_NOT_ARABIC_LETTER.sub("", line)) / letters >= self.min_arabic_share
 
     def __call__(self, text: str) -> str:
-        kept = [line.strip() for line in text.split("\n") if self.keeps(line)]
-        source = kept if kept else [" ".join(text.split())]
         out, budget = [], self.max_tokens
-        for line in source:
-            words = line.split()[:budget]
-            out.append(" ".join(words))
-            budget -= len(words)
+        for line in text.split("\n"):  # lazily: stop reading once the budget is spent
             if budget <= 0:
                 break
-        return "\n".join(out)
+            if self.keeps(line):
+                words = line.split()[:budget]
+                out.append(" ".join(words))
+                budget -= len(words)
+        return "\n".join(out) if out else " ".join(text.split()[: self.max_tokens])
 
 
 def apply_text_window(frame: pd.DataFrame, settings: dict) -> pd.DataFrame:
