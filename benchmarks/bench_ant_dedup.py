@@ -40,9 +40,11 @@ def group_report(name: str, groups: np.ndarray, labels: pd.Series) -> None:
 def main() -> None:
     spec = load_dataset_config("ant_topic", None).tasks["topic"]
     raw = read_table(resolve_data_root() / "ant" / "articles.jsonl.gz").sort_values("id", kind="stable")
-    texts = (raw["title"].astype(str) + "\n" + raw["text"].astype(str)).tolist()
-    settings = DedupSettings(**spec["dedup"])
-    print(f"articles: {len(raw)}; settings: {settings}")
+    settings = dict(spec["dedup"])
+    column = settings.pop("column", None)  # what is compared: the body, or title + body
+    texts = (raw[column] if column else raw["title"] + "\n" + raw["text"]).astype(str).tolist()
+    settings = DedupSettings(**settings)
+    print(f"articles: {len(raw)}; compared: {column or 'title + text'}; settings: {settings}")
     exact = pd.Series([" ".join(t.split()) for t in texts]).factorize()[0]
     group_report("exact only", exact, raw["category"])
     start = time.perf_counter()

@@ -27,7 +27,7 @@ def test_exact_and_near_duplicates_share_a_group():
 def test_consistent_group_keeps_its_first_id_and_conflicting_group_is_dropped():
     rows = frame([("b", BASE, "sport"), ("a", NEAR, "sport"), ("c", OTHER, "economy"),
                   ("d", OTHER + " ", "culture"), ("e", "نص مختلف تماما عن غيره", "culture")])  # fmt: skip
-    assert sorted(kept_ids(rows, DedupSettings())) == ["a", "e"]
+    assert sorted(kept_ids(rows, DedupSettings(), rows["text"])) == ["a", "e"]
 
 
 def test_result_is_cached_and_cache_is_keyed_by_content(tmp_path, monkeypatch):

@@ -4,6 +4,8 @@ News feeds re-list the same article under several sections (ANT: 2,230 articles 
 byte-identical text with one filed elsewhere). Left in, a text sits in train and test, often
 with two different labels. The rule, configured under `dedup:` in a dataset's task:
 
+- the compared text is the canonical `text` field, or the source column named by `column`
+  (ANT: the article body, so that one body filed under two titles is caught);
 - exact duplicates: same text after collapsing whitespace;
 - near duplicates: estimated Jaccard similarity of word `shingle`-grams >= `threshold`
   (MinHash with `num_perm` permutations, candidates from LSH, so 31k articles take seconds);
@@ -81,10 +83,12 @@ def duplicate_groups(texts: list[str], settings: DedupSettings) -> np.ndarray:
     return np.array([find(i) for i in range(len(texts))])
 
 
-def kept_ids(frame: pd.DataFrame, settings: DedupSettings, text_field: str = "text") -> list[str]:
-    """Ids of the rows that survive deduplication (see the module docstring for the rule)."""
-    ordered = frame.assign(_key=frame["id"].astype(str)).sort_values("_key", kind="stable")
-    groups = duplicate_groups(ordered[text_field].astype(str).tolist(), settings)
+def kept_ids(frame: pd.DataFrame, settings: DedupSettings, texts: pd.Series) -> list[str]:
+    """Ids of the rows that survive deduplication (see the module docstring for the rule);
+    `texts` is aligned with `frame` and holds what is compared."""
+    ordered = frame.assign(_key=frame["id"].astype(str), _text=texts.astype(str))
+    ordered = ordered.sort_values("_key", kind="stable")
+    groups = duplicate_groups(ordered["_text"].tolist(), settings)
     labels = ordered["label"].map(lambda v: "|".join(sorted(v)) if isinstance(v, list) else str(v))
     table = pd.DataFrame({"id": ordered["_key"].to_numpy(), "group": groups, "label": labels.to_numpy()})
     consistent = table.groupby("group")["label"].transform("nunique") == 1
@@ -92,20 +96,22 @@ def kept_ids(frame: pd.DataFrame, settings: DedupSettings, text_field: str = "te
     return table.loc[consistent & first, "id"].tolist()
 
 
-def deduplicate(frame: pd.DataFrame, settings: dict, text_field: str = "text") -> pd.DataFrame:
-    """`frame` without duplicates, the kept ids read from or written to the dedup cache."""
+def deduplicate(frame: pd.DataFrame, settings: dict, texts: pd.Series | None = None) -> pd.DataFrame:
+    """`frame` without duplicates of `texts` (default: its `text` column), the kept ids read
+    from or written to the dedup cache."""
+    texts = frame["text"] if texts is None else texts
     try:
         parsed = DedupSettings(**settings)
     except TypeError as err:
         raise ConfigError(f"dedup: {err}; known keys: {sorted(DedupSettings.__dataclass_fields__)}") from None
     digest = hashlib.sha256(json.dumps(asdict(parsed), sort_keys=True).encode())
-    for values in zip(frame["id"].astype(str), frame[text_field].astype(str), frame["label"].astype(str)):
+    for values in zip(frame["id"].astype(str), texts.astype(str), frame["label"].astype(str)):
         digest.update("\x1f".join(values).encode("utf-8") + b"\x1e")
     path = cache_dir("dedup") / f"{digest.hexdigest()[:24]}.json"
     if path.exists():
         keep = set(json.loads(path.read_text()))
     else:
-        keep = set(kept_ids(frame, parsed, text_field))
+        keep = set(kept_ids(frame, parsed, texts))
         path.write_text(json.dumps(sorted(keep)))
     out = frame[frame["id"].astype(str).isin(keep)]
     log.info("dedup     kept %d of %d rows (cache %s)", len(out), len(frame), path)

@@ -187,7 +187,11 @@ class TableDataset:
             else prefix + "-" + frame["_row"].astype(str).str.zfill(6)
         )
         if "dedup" in spec:  # before splitting: duplicates would straddle train and test
-            out = deduplicate(out, dict(spec["dedup"]))
+            settings = dict(spec["dedup"])
+            column = settings.pop("column", None)
+            if column:
+                validation.require_columns(frame, {"dedup.column": column}, file)
+            out = deduplicate(out, settings, frame.loc[out.index, column] if column else None)
         if "policy" in spec.get("split", {}):
             out["split"] = self._policy_split(
                 out, frame.loc[out.index], spec["split"], resolve_path(spec["path"], self.data_root)
