@@ -9,12 +9,16 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import hydra
 from omegaconf import DictConfig
 
 from marsad.config_check import CONF_DIR, build_experiment
 from marsad.config_schema import register
+
+if TYPE_CHECKING:
+    from marsad.data import LoadedSplits
 
 log = logging.getLogger("marsad")
 register()
@@ -28,7 +32,7 @@ def stage(name: str, timings: dict[str, float]):
     timings[name] = time.perf_counter() - start
 
 
-def evaluate_elsewhere(experiment, estimator, trained_on) -> tuple[list, dict[str, str]]:
+def evaluate_elsewhere(experiment, estimator, trained_on: LoadedSplits) -> tuple[list, dict[str, str]]:
     """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`,
     in a common label space when the label sets differ. Returns the results and run tags."""
     from marsad.data.label_space import common_label_space
