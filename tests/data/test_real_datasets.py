@@ -62,6 +62,7 @@ def test_unifiedfc_text_window_bounds_article_length(real_data_root):
     assert lengths.max() <= 400 and lengths.min() > 0
 
 
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
 def test_unifiedfc_cv_folds_partition_the_claims(real_data_root):
     seen_test: list[str] = []
     for k in range(1, 6):
@@ -101,6 +102,7 @@ def ant_topic(real_data_root):
     return load_dataset_config("ant_topic", str(real_data_root)).load(TOPIC)
 
 
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
 def test_ant_topic_keeps_no_byte_identical_body_twice(ant_topic, real_data_root):
     with gzip.open(real_data_root / "ant" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
         body = {r["id"]: r["text"] for r in map(json.loads, f)}
@@ -113,6 +115,7 @@ def test_ant_topic_keeps_no_byte_identical_body_twice(ant_topic, real_data_root)
     assert len(kept) > 31525 * 0.85  # and it does not throw the corpus away
 
 
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
 def test_ant_topic_stratified_split(ant_topic):
     sizes = ant_topic.sizes()
     total = sum(sizes.values())
@@ -121,6 +124,7 @@ def test_ant_topic_stratified_split(ant_topic):
     assert max(share.values()) - min(share.values()) < 0.005
 
 
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
 def test_ant_topic_held_out_outlet(real_data_root):
     dataset = load_dataset_config("ant_topic", str(real_data_root))
     dataset.tasks["topic"]["split"]["policy"] = "held_out"
