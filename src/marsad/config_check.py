@@ -13,6 +13,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from marsad.data import TableDataset
+from marsad.data.label_space import common_label_space
 from marsad.errors import ConfigError, ModelNotForTask
 from marsad.models import TextClassifier
 from marsad.tasks import Task
@@ -75,7 +76,16 @@ def build_experiment(cfg: DictConfig) -> Experiment:
     if unknown:
         raise ConfigError(f"eval_splits {unknown} are not splits; choose from train, dev, test")
     eval_datasets = [load_dataset_config(name, cfg.data_root) for name in cfg.eval_datasets]
+    own = dataset.tasks[task.name]
     for other in eval_datasets:
         if not other.serves(task.name):
             raise ConfigError(f"eval dataset '{other.name}' does not serve task '{task.name}'")
+        theirs = other.tasks[task.name]
+        if list(theirs["labels"]) != list(own["labels"]):
+            if task.label_kind != "single":
+                raise ConfigError(f"eval dataset '{other.name}' has other labels; mapping needs single-label")
+            common_label_space(  # raises now, before a run exists, if there is none
+                (dataset.name, list(own["labels"]), own.get("label_spaces") or {}),
+                (other.name, list(theirs["labels"]), theirs.get("label_spaces") or {}),
+            )
     return Experiment(task=task, dataset=dataset, estimator=estimator, eval_datasets=eval_datasets)

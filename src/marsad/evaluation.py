@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from marsad.data.label_space import LabelMapping
 from marsad.metrics import score_predictions
 from marsad.tasks import Task
 
@@ -43,13 +44,24 @@ def preview(frame: pd.DataFrame, task: Task) -> list[str]:
 
 
 def evaluate_split(
-    estimator, task: Task, split: str, frame: pd.DataFrame, label_names: list[str]
+    estimator,
+    task: Task,
+    split: str,
+    frame: pd.DataFrame,
+    label_names: list[str],
+    mapping: LabelMapping | None = None,
 ) -> SplitResult:
+    """Score `frame`; with a `mapping` (another dataset's labels), gold labels and predictions
+    are both mapped into the common label space first and scored there."""
     X = task.features(frame)
     start = time.perf_counter()
     y_pred = estimator.predict(X)
     scores = full_scores(estimator, X, len(label_names))
     seconds = time.perf_counter() - start
+    if mapping is not None:
+        y_pred, scores = mapping.map_predictions(y_pred, scores, label_names)
+        frame = frame.assign(label=frame["label"].map(mapping.eval_map))
+        label_names = mapping.labels
     y_true = task.encode(frame["label"], label_names)
     metrics, per_class = score_predictions(task.metrics, y_true, y_pred, label_names)
     correct = (y_true == y_pred).all(axis=1) if y_true.ndim == 2 else y_true == y_pred

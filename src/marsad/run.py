@@ -9,12 +9,16 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import hydra
 from omegaconf import DictConfig
 
 from marsad.config_check import CONF_DIR, build_experiment
 from marsad.config_schema import register
+
+if TYPE_CHECKING:
+    from marsad.data import LoadedSplits
 
 log = logging.getLogger("marsad")
 register()
@@ -43,25 +47,31 @@ def config_id(cfg: DictConfig) -> str:
     return f"{cfg.model.name}-{digest}"
 
 
-def evaluate_elsewhere(experiment, estimator, label_names: list[str]) -> list:
-    """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`."""
-    from marsad.errors import ConfigError
+def evaluate_elsewhere(experiment, estimator, trained_on: LoadedSplits) -> tuple[list, dict[str, str]]:
+    """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`,
+    in a common label space when the label sets differ. Returns the results and run tags."""
+    from marsad.data.label_space import common_label_space
     from marsad.evaluation import evaluate_split
 
-    results = []
+    results, tags = [], {}
     for dataset in experiment.eval_datasets:
         data = dataset.load(experiment.task, for_training=False)
-        if data.label_names != label_names:
-            raise ConfigError(
-                f"eval dataset '{dataset.name}' has labels {data.label_names}, the model {label_names}"
+        mapping = None
+        if data.label_names != trained_on.label_names:
+            mapping = common_label_space(
+                (trained_on.dataset, trained_on.label_names, trained_on.label_spaces),
+                (data.dataset, data.label_names, data.label_spaces),
             )
+        tags[f"eval_label_space.{dataset.name}"] = mapping.space if mapping else "native"
         for split, frame in data.frames.items():
+            name = f"{dataset.name}.{split}"
             results.append(
-                evaluate_split(estimator, experiment.task, f"{dataset.name}.{split}", frame, label_names)
+                evaluate_split(estimator, experiment.task, name, frame, trained_on.label_names, mapping)
             )
-            log.info("evaluate  %s.%s: %d examples · fingerprint %s", dataset.name, split, len(frame),
+            tags[f"data_fingerprint.{name}"] = data.split_fingerprints[split]
+            log.info("evaluate  %s: %d examples · fingerprint %s", name, len(frame),
                      data.split_fingerprints[split])  # fmt: skip
-    return results
+    return results, tags
 
 
 def run_experiment(cfg: DictConfig) -> float:
@@ -98,6 +108,7 @@ def run_experiment(cfg: DictConfig) -> float:
             "data_fingerprint": data.fingerprint,
             **{f"data_fingerprint.{s}": f for s, f in data.split_fingerprints.items()},
             "label_set": ",".join(data.label_names),
+            **data.tags,  # e.g. cv_fold: the leaderboard pools a model's folds by it
         })  # fmt: skip
 
         train = data.frames["train"]
@@ -111,11 +122,14 @@ def run_experiment(cfg: DictConfig) -> float:
                 for split in cfg.eval_splits
                 if split in data.frames
             ]
-            results += evaluate_elsewhere(experiment, estimator, data.label_names)
+            elsewhere, elsewhere_tags = evaluate_elsewhere(experiment, estimator, data)
+            results += elsewhere
         summary = " · ".join(
             f"{r.split} {task.primary_metric} {r.metrics[task.primary_metric]:.3f}" for r in results
         )
         log.info("evaluate  %s (%.2f s)", summary, timings["evaluate"])
+        if elsewhere_tags:
+            log_results.log_tags(run_id, client, elsewhere_tags)
 
         with stage("log", timings):
             model_size = log_results.log_model(estimator) if cfg.tracking.log_model else 0

@@ -1,7 +1,8 @@
-"""Read CSV, JSON Lines (plain or gzip) and Parquet files into string-typed data frames.
+"""Read CSV, JSON Lines (plain or gzip), Parquet and JSON-per-record folders into data frames.
 
 Every frame gets a `_row` column: the 1-based record number in its file (the line for JSON
-Lines, the data row after the header for CSV), so that later checks can name the row.
+Lines, the data row after the header for CSV, the list position for a folder of JSON files),
+so that later checks can name the row.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 
 from marsad.errors import DatasetError
 
-FORMATS = ("csv", "jsonl", "parquet")
+FORMATS = ("csv", "jsonl", "parquet", "json_dir")
 
 
 def infer_format(path: Path) -> str:
@@ -95,10 +96,68 @@ def read_parquet(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_table(path: Path, fmt: str | None = None) -> pd.DataFrame:
-    """Read one data file; `fmt` defaults to what the file name says."""
+def read_json_dir(path: Path, explode: list[str]) -> pd.DataFrame:
+    """One JSON object per `*.json` file in folder `path` (e.g. one claim with its articles),
+    one row per position of the parallel lists named in `explode`.
+
+    Scalar fields are repeated on every row; list fields not named in `explode` are not read
+    (UnifiedFC's `rationale` is derived from the label and must never become an input). Rows get
+    `_file` (the JSON file), `_row` (1-based list position) and `item_id` (`<file stem>/<_row>`).
+    """
+    if not path.is_dir():
+        read_text(path)  # raises the file-not-found error of the other formats
+        raise DatasetError("expected a folder of .json files (format json_dir)", file=str(path))
+    rows = []
+    for file in sorted(path.glob("*.json")):
+        try:
+            record = json.loads(read_text(file))
+        except json.JSONDecodeError as err:
+            raise DatasetError(f"malformed JSON ({err.msg} at line {err.lineno})", file=str(file)) from None
+        if not isinstance(record, dict):
+            raise DatasetError(f"expected a JSON object, found {type(record).__name__}", file=str(file))
+        for name in explode:
+            if not isinstance(record.get(name), list):
+                raise DatasetError(
+                    f"expected a list, found {type(record.get(name)).__name__}", file=str(file), field=name
+                )
+        lengths = {name: len(record[name]) for name in explode}
+        if len(set(lengths.values())) > 1:
+            raise DatasetError(f"parallel lists differ in length: {lengths}", file=str(file))
+        scalars = {k: v for k, v in record.items() if not isinstance(v, list | dict)}
+        for position, values in enumerate(zip(*(record[n] for n in explode)), start=1):
+            rows.append({**scalars, **dict(zip(explode, values)), "_file": str(file), "_row": position,
+                         "item_id": f"{file.stem}/{position}"})  # fmt: skip
+    if not rows:
+        raise DatasetError("no records: the folder holds no .json file with list entries", file=str(path))
+    return pd.DataFrame.from_records(rows)
+
+
+def read_table(path: Path, fmt: str | None = None, explode: list[str] | None = None) -> pd.DataFrame:
+    """Read one data file (or, for `json_dir`, one folder); `fmt` defaults to what the name says."""
     fmt = fmt or infer_format(path)
+    if fmt == "json_dir":
+        return read_json_dir(path, list(explode or []))
     readers = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet}
     if fmt not in readers:
         raise DatasetError(f"unknown format '{fmt}'; expected one of {FORMATS}", file=str(path))
     return readers[fmt](path)
+
+
+def read_folds(path: Path) -> dict[str, int]:
+    """Group (e.g. claim id) -> fold number from lines `Fold_<k>: <id> <id> ...`."""
+    fold_of: dict[str, int] = {}
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        name, sep, ids = line.partition(":")
+        if not sep or not name.strip().lower().startswith("fold_") or not name.strip()[5:].isdigit():
+            raise DatasetError(
+                f"expected 'Fold_<k>: <ids separated by spaces>', found {line[:40]!r}",
+                file=str(path),
+                row=number,
+            )
+        for group in ids.split():
+            if group in fold_of:
+                raise DatasetError(f"{group!r} is listed in two folds", file=str(path), row=number)
+            fold_of[group] = int(name.strip()[5:])
+    return fold_of

@@ -3,13 +3,19 @@
 Splits are stratified by label and, when `group_by` is set (stance: the claim), keep each group
 inside one split so that no claim is seen in training and again at test time. The split seed is
 the dataset's, not the model's: every seed of a model is then scored on the same test examples.
+
+Two more policies: `folds` maps official folds of groups to splits (a fixed assignment, or
+cross-validation fold k: test k, dev k-1, train the rest), and `held_out` tests on every row
+whose column has one value (ANT: one outlet) and splits the rest into train and dev.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from marsad.errors import ConfigError
 
@@ -24,8 +30,11 @@ def stratum(labels: pd.Series) -> np.ndarray:
 def _one_fold(y: np.ndarray, groups: np.ndarray, fraction: float, seed: int) -> np.ndarray:
     """Boolean mask of a held-out fold of about `fraction` of the rows."""
     n_splits = max(2, round(1 / fraction))
-    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    _, held_out = next(splitter.split(np.zeros(len(y)), y, groups))
+    # Without real groups, StratifiedGroupKFold's per-group search costs ~10 s on 30k rows.
+    ungrouped = len(np.unique(groups)) == len(groups)
+    kind = StratifiedKFold if ungrouped else StratifiedGroupKFold
+    splitter = kind(n_splits=n_splits, shuffle=True, random_state=seed)
+    _, held_out = next(splitter.split(np.zeros(len(y)), y, None if ungrouped else groups))
     mask = np.zeros(len(y), dtype=bool)
     mask[held_out] = True
     return mask
@@ -51,4 +60,41 @@ def stratified_split(
     dev_share = fractions["dev"] / (fractions["train"] + fractions["dev"])
     dev = _one_fold(y[rest], group_ids[rest], dev_share, seed + 1)
     assignment[rest[dev]] = "dev"
+    return assignment
+
+
+def cv_folds(test_fold: int, n_folds: int) -> dict[str, list[int]]:
+    """Cross-validation fold `test_fold`: test on it, tune on the fold before it (the last fold
+    for fold 1), train on the rest. Fold n is then the common fixed split (1..n-2 / n-1 / n)."""
+    if not 1 <= test_fold <= n_folds:
+        raise ConfigError(f"cv_fold must be between 1 and {n_folds}; got {test_fold}")
+    dev = test_fold - 1 if test_fold > 1 else n_folds
+    train = [k for k in range(1, n_folds + 1) if k not in (test_fold, dev)]
+    return {"train": train, "dev": [dev], "test": [test_fold]}
+
+
+def fold_split(groups: pd.Series, fold_of: Mapping[str, int], folds: Mapping[str, list[int]]) -> np.ndarray:
+    """Split of each row from the fold of its group; `folds` maps split -> fold numbers."""
+    split_of_fold = {int(k): split for split, ks in folds.items() for k in ks}
+    assignment = np.empty(len(groups), dtype=object)
+    for i, group in enumerate(groups.astype(str)):
+        if group not in fold_of:
+            raise ConfigError(f"group {group!r} is in no fold of the folds file")
+        assignment[i] = split_of_fold.get(fold_of[group])
+    return assignment
+
+
+def held_out_split(
+    labels: pd.Series, values: pd.Series, test_value: str, dev_fraction: float, seed: int
+) -> np.ndarray:
+    """Test = rows whose `values` equal `test_value`; the rest stratified into train and dev."""
+    is_test = (values.astype(str) == str(test_value)).to_numpy()
+    if not is_test.any() or is_test.all():
+        raise ConfigError(
+            f"held_out value {test_value!r} must select some but not all rows; values: {sorted(set(values))}"
+        )
+    assignment = np.full(len(labels), "test", dtype=object)
+    rest = np.flatnonzero(~is_test)
+    dev = _one_fold(stratum(labels.iloc[rest]), rest, dev_fraction, seed)
+    assignment[rest] = np.where(dev, "dev", "train")
     return assignment

@@ -14,11 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from marsad.data import validation
+from marsad.data import splits, validation
+from marsad.data.dedup import deduplicate
 from marsad.data.fingerprint import combine_fingerprints, frame_fingerprint
 from marsad.data.paths import resolve_data_root, resolve_path
-from marsad.data.readers import read_table
-from marsad.data.splits import stratified_split
+from marsad.data.readers import read_folds, read_table
+from marsad.data.text_window import apply_text_window
 from marsad.errors import ConfigError, DatasetError
 from marsad.tasks import Task
 
@@ -36,6 +37,8 @@ class LoadedSplits:
     fingerprint: str
     split_fingerprints: dict[str, str]
     files: list[str] = field(default_factory=list)
+    label_spaces: dict[str, dict[str, str]] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)  # e.g. cv_fold, for the run's MLflow tags
 
     def sizes(self) -> dict[str, int]:
         return {split: len(frame) for split, frame in self.frames.items()}
@@ -94,6 +97,8 @@ class TableDataset:
             fingerprint=combine_fingerprints(split_prints),
             split_fingerprints=split_prints,
             files=sorted(frame["_file"].unique()),
+            label_spaces=dict(spec.get("label_spaces") or {}),
+            tags=_split_tags(spec.get("split", {})),
         )
 
     def _read_splits(self, spec: dict[str, Any], folder: Path) -> pd.DataFrame:
@@ -106,13 +111,14 @@ class TableDataset:
                     raise ConfigError(
                         f"dataset '{self.name}': split '{split}' is not one of {validation.SPLITS}"
                     )
-                part = read_table(folder / name, spec.get("format"))
+                part = read_table(folder / name, spec.get("format"), spec.get("explode"))
                 part["_split"], part["_file"] = split, str(folder / name)
                 parts.append(part)
             return pd.concat(parts, ignore_index=True)
         path = folder / spec["file"]
-        frame = read_table(path, spec.get("format"))
-        frame["_file"] = str(path)
+        frame = read_table(path, spec.get("format"), spec.get("explode"))
+        if "_file" not in frame:  # a folder reader names each record's own file
+            frame["_file"] = str(path)
         if "join" in spec:
             frame = self._join(frame, spec["join"], folder)
         if "column" in split_spec:
@@ -163,11 +169,14 @@ class TableDataset:
             source = columns[field_name]
             # A list of columns (e.g. title and body) is joined into one text, paragraph-wise.
             if isinstance(source, list):
-                out[field_name] = frame[source].astype(str).agg("\n".join, axis=1)
-                source = "+".join(source)
+                first, *rest = (frame[c].astype(str) for c in source)
+                out[field_name] = first.str.cat(list(rest), sep="\n") if rest else first
             else:
                 out[field_name] = frame[source]
-            validation.require_text(out, field_name, source)
+        if "text_window" in spec:
+            out = apply_text_window(out, dict(spec["text_window"]))
+        for field_name in task.inputs:
+            validation.require_text(out, field_name, "+".join(_as_list(columns[field_name])))
         out["label"] = self._labels(frame[columns["label"]], task, spec)
         id_column = columns.get("id")
         # Without an id column, the id is the file's split (or "row") and the record number.
@@ -177,8 +186,16 @@ class TableDataset:
             if id_column
             else prefix + "-" + frame["_row"].astype(str).str.zfill(6)
         )
+        if "dedup" in spec:  # before splitting: duplicates would straddle train and test
+            settings = dict(spec["dedup"])
+            column = settings.pop("column", None)
+            if column:
+                validation.require_columns(frame, {"dedup.column": column}, file)
+            out = deduplicate(out, settings, frame.loc[out.index, column] if column else None)
         if "policy" in spec.get("split", {}):
-            out["split"] = self._policy_split(out, spec["split"])
+            out["split"] = self._policy_split(
+                out, frame.loc[out.index], spec["split"], resolve_path(spec["path"], self.data_root)
+            )
         elif out["split"].isna().any():
             raise ConfigError(f"dataset '{self.name}': set `splits`, `split.column` or `split.policy`")
         bad = ~out["split"].isin(validation.SPLITS)
@@ -204,20 +221,56 @@ class TableDataset:
 
         return values.map(as_list)
 
-    def _policy_split(self, frame: pd.DataFrame, split_spec: dict[str, Any]) -> pd.Series:
-        if split_spec["policy"] != "stratified":
+    def _policy_split(
+        self, frame: pd.DataFrame, raw: pd.DataFrame, split_spec: dict[str, Any], folder: Path
+    ) -> pd.Series:
+        """`frame` holds the canonical fields; `raw` the source columns (e.g. claim id, outlet)."""
+        policy = split_spec["policy"]
+        if policy == "folds":
+            folds = split_spec["folds"]
+            fold_of = read_folds(folder / folds["file"])
+            cv_fold = split_spec.get("cv_fold")
+            n_folds = len(set(fold_of.values()))
+            assignment = splits.fold_split(
+                raw[folds["column"]],
+                fold_of,
+                splits.cv_folds(int(cv_fold), n_folds) if cv_fold is not None else dict(folds["fixed"]),
+            )
+            return pd.Series(assignment, index=frame.index)
+        if policy == "held_out":
+            held_out = split_spec["held_out"]
+            assignment = splits.held_out_split(
+                frame["label"], raw[held_out["column"]], held_out["value"],
+                float(held_out.get("dev_fraction", 0.15)), int(split_spec.get("seed", 0)),
+            )  # fmt: skip
+            return pd.Series(assignment, index=frame.index)
+        if policy != "stratified":
             raise ConfigError(
-                f"dataset '{self.name}': split policy '{split_spec['policy']}' is unknown; "
-                "expected 'stratified'"
+                f"dataset '{self.name}': split policy '{policy}' is unknown; "
+                "expected 'stratified', 'folds' or 'held_out'"
             )
         group_by = split_spec.get("group_by")
-        assignment = stratified_split(
+        assignment = splits.stratified_split(
             frame["label"],
             dict(split_spec.get("fractions", {"train": 0.7, "dev": 0.15, "test": 0.15})),
             seed=int(split_spec.get("seed", 0)),
             groups=frame[group_by] if group_by else None,
         )
         return pd.Series(assignment, index=frame.index)
+
+
+def _split_tags(split_spec: dict[str, Any]) -> dict[str, str]:
+    """Run tags that say which variant of the split a run used."""
+    tags = {}
+    if split_spec.get("policy") == "folds" and split_spec.get("cv_fold") is not None:
+        tags["cv_fold"] = str(split_spec["cv_fold"])
+    if split_spec.get("policy") == "held_out":
+        tags["held_out"] = f"{split_spec['held_out']['column']}={split_spec['held_out']['value']}"
+    return tags
+
+
+def _as_list(value: Any) -> list[str]:
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _source(spec: dict[str, Any], field_name: str) -> str | None:

@@ -1,0 +1,71 @@
+"""The folder-of-JSON reader and the folds file: one row per list position, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from marsad.data.readers import read_folds, read_json_dir
+from marsad.errors import DatasetError
+
+
+def write_claims(folder: Path, records: dict[str, dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, record in records.items():
+        (folder / f"{name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def claim(n: int, claim_id: str) -> dict:
+    return {"id": claim_id, "claim": "ادعاء", "fact": "true", "article": [f"نص {i}" for i in range(n)],
+            "stance": ["agree"] * n, "rationale": ["[0]"] * n}  # fmt: skip
+
+
+def test_one_row_per_pair_with_its_file_position_and_item_id(tmp_path):
+    folder = write_claims(tmp_path / "dataset", {"R-1": claim(2, "R-1"), "V-2": claim(3, "V-2")})
+    frame = read_json_dir(folder, ["article", "stance"])
+    assert len(frame) == 5
+    assert frame["item_id"].tolist() == ["R-1/1", "R-1/2", "V-2/1", "V-2/2", "V-2/3"]
+    assert frame["_row"].tolist() == [1, 2, 1, 2, 3]
+    assert frame["_file"].iloc[4].endswith("V-2.json")
+    assert "rationale" not in frame.columns  # list fields not exploded are never read
+    assert frame["claim"].eq("ادعاء").all()
+
+
+def test_unequal_parallel_lists_name_the_file(tmp_path):
+    record = claim(3, "R-1")
+    record["stance"] = record["stance"][:2]
+    folder = write_claims(tmp_path / "dataset", {"R-1": record})
+    with pytest.raises(
+        DatasetError, match=r"R-1\.json: parallel lists differ in length: \{'article': 3, 'stance': 2\}"
+    ):
+        read_json_dir(folder, ["article", "stance"])
+
+
+def test_missing_list_field_names_file_and_field(tmp_path):
+    record = claim(1, "R-1")
+    del record["stance"]
+    folder = write_claims(tmp_path / "dataset", {"R-1": record})
+    with pytest.raises(DatasetError, match=r"R-1\.json, field 'stance': expected a list, found NoneType"):
+        read_json_dir(folder, ["article", "stance"])
+
+
+def test_malformed_json_file_is_named(tmp_path):
+    folder = write_claims(tmp_path / "dataset", {"R-1": claim(1, "R-1")})
+    (folder / "R-2.json").write_text('{"id": "R-2", ', encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"R-2\.json: malformed JSON"):
+        read_json_dir(folder, ["article", "stance"])
+
+
+def test_folds_file(tmp_path):
+    path = tmp_path / "folds.txt"
+    path.write_text("Fold_1: R-1 V-2\nFold_2: R-3\n", encoding="utf-8")
+    assert read_folds(path) == {"R-1": 1, "V-2": 1, "R-3": 2}
+    path.write_text("Fold_1: R-1\nFold_2: R-1\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"folds\.txt, row 2: 'R-1' is listed in two folds"):
+        read_folds(path)
+    path.write_text("Fold_1: R-1\nfold two R-3\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"folds\.txt, row 2: expected 'Fold_<k>: "):
+        read_folds(path)

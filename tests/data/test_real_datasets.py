@@ -1,0 +1,148 @@
+"""Every corpus in ../shared/data loads through its config with the counts its SOURCE.md gives."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import Counter
+
+import pytest
+
+from marsad.config_check import load_dataset_config
+from marsad.data.readers import read_json_dir
+from marsad.tasks import Task
+
+TOPIC = Task("topic", ["text"], "single", ["accuracy"], "macro_f1")
+ACTOR = Task("actor", ["text"], "multi", ["multilabel"], "micro_f1")
+STANCE = Task("stance", ["claim", "text"], "single", ["accuracy"], "macro_f1")
+
+# unifiedfc/SOURCE.md, "Counts": pairs per official fold and label.
+UNIFIEDFC_FOLDS = {
+    1: {"agree": 93, "disagree": 16, "discuss": 88, "unrelated": 419},
+    2: {"agree": 99, "disagree": 15, "discuss": 94, "unrelated": 426},
+    3: {"agree": 86, "disagree": 6, "discuss": 84, "unrelated": 416},
+    4: {"agree": 86, "disagree": 25, "discuss": 73, "unrelated": 403},
+    5: {"agree": 110, "disagree": 25, "discuss": 70, "unrelated": 408},
+}
+UNIFIEDFC_CLAIMS = {1: 85, 2: 85, 3: 84, 4: 84, 5: 84}
+
+
+def unifiedfc(real_data_root, cv_fold: int | None = None):
+    dataset = load_dataset_config("unifiedfc_stance", str(real_data_root))
+    dataset.tasks["stance"]["split"]["cv_fold"] = cv_fold
+    return dataset.load(STANCE)
+
+
+def label_counts(frames) -> Counter:
+    return sum((Counter(f["label"]) for f in frames), Counter())
+
+
+def test_unifiedfc_fixed_split_is_folds_1_3_4_5(real_data_root):
+    data = unifiedfc(real_data_root)
+    expected = {
+        "train": sum((Counter(UNIFIEDFC_FOLDS[k]) for k in (1, 2, 3)), Counter()),
+        "dev": Counter(UNIFIEDFC_FOLDS[4]),
+        "test": Counter(UNIFIEDFC_FOLDS[5]),
+    }
+    assert {s: Counter(f["label"]) for s, f in data.frames.items()} == expected
+    assert data.frames["test"]["_file"].nunique() == UNIFIEDFC_CLAIMS[5]
+    assert data.tags == {}  # the fixed split is not a CV run
+
+
+def test_unifiedfc_never_reads_rationale_and_models_see_only_claim_and_text(real_data_root):
+    raw = read_json_dir(real_data_root / "unifiedfc" / "dataset", ["article", "stance"])
+    assert "rationale" not in raw.columns and len(raw) == 3042
+    frame = unifiedfc(real_data_root).frames["train"]
+    assert list(STANCE.features(frame).columns) == ["claim", "text"]  # no fact, no R-/V- id
+
+
+def test_unifiedfc_text_window_bounds_article_length(real_data_root):
+    frame = unifiedfc(real_data_root).frames["test"]
+    lengths = frame["text"].str.split().str.len()
+    assert lengths.max() <= 400 and lengths.min() > 0
+
+
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
+def test_unifiedfc_cv_folds_partition_the_claims(real_data_root):
+    seen_test: list[str] = []
+    for k in range(1, 6):
+        data = unifiedfc(real_data_root, cv_fold=k)
+        assert data.tags == {"cv_fold": str(k)}
+        claims = {s: set(f["_file"]) for s, f in data.frames.items()}  # one file per claim
+        assert not (claims["train"] & claims["dev"] or claims["train"] & claims["test"])
+        assert not claims["dev"] & claims["test"]
+        assert Counter(data.frames["test"]["label"]) == Counter(UNIFIEDFC_FOLDS[k])
+        assert len(claims["test"]) == UNIFIEDFC_CLAIMS[k]
+        dev_fold = k - 1 if k > 1 else 5
+        assert Counter(data.frames["dev"]["label"]) == Counter(UNIFIEDFC_FOLDS[dev_fold])
+        seen_test += sorted(claims["test"])
+    assert len(seen_test) == len(set(seen_test)) == sum(UNIFIEDFC_CLAIMS.values())
+    assert unifiedfc(real_data_root, cv_fold=5).fingerprint == unifiedfc(real_data_root).fingerprint
+
+
+def test_ans_counts_match_source(real_data_root):
+    data = load_dataset_config("ans_stance", str(real_data_root)).load(STANCE)
+    assert {s: dict(Counter(f["label"])) for s, f in data.frames.items()} == {
+        "train": {"agree": 903, "disagree": 1686, "other": 63},
+        "dev": {"agree": 268, "disagree": 471, "other": 16},
+        "test": {"agree": 130, "disagree": 242, "other": 7},
+    }
+
+
+def test_ant_raw_counts_match_source(real_data_root):
+    with gzip.open(real_data_root / "ant" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        labels = Counter(json.loads(line)["category"] for line in f)
+    assert sum(labels.values()) == 31525
+    assert labels == {"culture": 1064, "economy": 3367, "internationalNews": 10169,
+                      "middleEast": 7628, "sport": 6569, "technology": 2728}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def ant_topic(real_data_root):
+    return load_dataset_config("ant_topic", str(real_data_root)).load(TOPIC)
+
+
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
+def test_ant_topic_keeps_no_byte_identical_body_twice(ant_topic, real_data_root):
+    with gzip.open(real_data_root / "ant" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        body = {r["id"]: r["text"] for r in map(json.loads, f)}
+    kept = [i for frame in ant_topic.frames.values() for i in frame["id"]]
+    bodies = Counter(body[i] for i in kept)
+    assert bodies.most_common(1)[0][1] == 1
+    # SOURCE.md: 1,468 exact-duplicate groups hold 2,953 articles, so exact dedup alone removes
+    # at least 2,953 - 1,468 = 1,485; near duplicates remove more.
+    assert len(kept) <= 31525 - 1485
+    assert len(kept) > 31525 * 0.85  # and it does not throw the corpus away
+
+
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
+def test_ant_topic_stratified_split(ant_topic):
+    sizes = ant_topic.sizes()
+    total = sum(sizes.values())
+    assert abs(sizes["test"] / total - 0.15) < 0.01 and abs(sizes["dev"] / total - 0.15) < 0.01
+    share = {s: Counter(f["label"])["culture"] / len(f) for s, f in ant_topic.frames.items()}
+    assert max(share.values()) - min(share.values()) < 0.005
+
+
+@pytest.mark.slow  # loads the corpus several times (~10-40 s)
+def test_ant_topic_held_out_outlet(real_data_root):
+    dataset = load_dataset_config("ant_topic", str(real_data_root))
+    dataset.tasks["topic"]["split"]["policy"] = "held_out"
+    data = dataset.load(TOPIC)
+    assert data.tags == {"held_out": "source=BBC"}
+    # BBC has all six sections (SOURCE.md: 3,815 articles before deduplication).
+    assert 3300 < len(data.frames["test"]) <= 3815
+    assert set(data.frames["test"]["label"]) == set(data.label_names)
+
+
+def test_marsad_real_dev_counts(real_data_root):
+    data = load_dataset_config("marsad_real", str(real_data_root)).load(TOPIC, for_training=False)
+    assert set(data.frames) == {"dev"}
+    assert dict(Counter(data.frames["dev"]["label"])) == {
+        "political": 33, "other": 25, "attack": 12, "armed_clash": 8, "security_operation": 8,
+        "protest": 6, "civilian_harm": 4, "humanitarian": 2,
+    }  # fmt: skip
+    actors = load_dataset_config("marsad_real", str(real_data_root)).load(ACTOR, for_training=False)
+    per_actor = Counter(a for labels in actors.frames["dev"]["label"] for a in labels)
+    assert per_actor["united_states"] == 22 and per_actor["russia"] == 17
+    assert sum(1 for labels in actors.frames["dev"]["label"] if not labels) == 30

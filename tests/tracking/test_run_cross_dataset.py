@@ -1,0 +1,70 @@
+"""A run scores other datasets in a common label space and tags what it evaluated on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mlflow.tracking import MlflowClient
+
+from marsad.errors import ConfigError
+from marsad.run import run_experiment
+from tests.conftest import FIXTURE_DATASET, compose_config
+
+
+def fixture_with_spaces(spaces: dict | None) -> dict:
+    dataset = json.loads(json.dumps(FIXTURE_DATASET))
+    if spaces is not None:
+        dataset["tasks"]["stance"]["label_spaces"] = spaces
+    return dataset
+
+
+def the_run(tmp_path: Path):
+    client = MlflowClient(f"sqlite:///{tmp_path}/mlflow.db")
+    (run,) = client.search_runs([client.get_experiment_by_name("marsad").experiment_id])
+    return run
+
+
+def test_three_way_model_is_scored_on_a_four_way_dataset(tmp_path, corpus_dir):
+    cfg = compose_config(
+        ["task=stance", "model=tfidf_logreg", f"data_root={corpus_dir}", "eval_datasets=[marsad_mini]"],
+        tmp_path,
+        fixture_with_spaces({"stance3": {}}),
+    )
+    run_experiment(cfg)
+    run = the_run(tmp_path)
+    assert run.data.tags["eval_label_space.marsad_mini"] == "stance3"
+    for split in ("train", "dev", "test"):
+        assert len(run.data.tags[f"data_fingerprint.marsad_mini.{split}"]) == 16
+        assert 0 <= run.data.metrics[f"marsad_mini.{split}_macro_f1"] <= 1
+    # Scored in agree/disagree/other: per-class F1 exists for `other`, not for discuss/unrelated.
+    assert "marsad_mini.test_f1.other" in run.data.metrics
+    assert "marsad_mini.test_f1.discuss" not in run.data.metrics
+    assert "marsad_mini.test_fnc1" not in run.data.metrics  # FNC-1 needs the four-way labels
+
+
+def test_no_common_label_space_fails_before_any_run(tmp_path, corpus_dir):
+    cfg = compose_config(
+        ["task=stance", "model=majority", f"data_root={corpus_dir}", "eval_datasets=[marsad_mini]"],
+        tmp_path,
+        fixture_with_spaces(None),
+    )
+    with pytest.raises(ConfigError, match="'marsad_mini'.*'fixture'.*no common label space"):
+        run_experiment(cfg)
+    assert not (tmp_path / "mlflow.db").exists()  # refused before the tracking store was opened
+
+
+@pytest.mark.slow
+def test_unifiedfc_cv_run_is_tagged_with_its_fold(tmp_path, real_data_root):
+    cfg = compose_config(
+        ["task=stance", "dataset=unifiedfc_stance", "model=majority", f"data_root={real_data_root}",
+         "dataset.tasks.stance.split.cv_fold=2"],
+        tmp_path,
+    )  # fmt: skip
+    run_experiment(cfg)
+    run = the_run(tmp_path)
+    assert run.data.tags["cv_fold"] == "2"
+    assert run.data.params["dataset.tasks.stance.split.cv_fold"] == "2"
+    # SOURCE.md: fold 2 has 634 pairs; the majority class (unrelated, 426 of them) scores 426/634.
+    assert run.data.metrics["test_accuracy"] == pytest.approx(426 / 634)
