@@ -63,6 +63,8 @@ def evaluate_elsewhere(experiment, estimator, trained_on: LoadedSplits) -> tuple
                 (data.dataset, data.label_names, data.label_spaces),
             )
         tags[f"eval_label_space.{dataset.name}"] = mapping.space if mapping else "native"
+        if mapping:  # its predictions are logged in that space: the leaderboard reads labels here
+            tags[f"label_set.{dataset.name}"] = ",".join(mapping.labels)
         for split, frame in data.frames.items():
             name = f"{dataset.name}.{split}"
             results.append(

@@ -70,7 +70,7 @@ def compare_runs(
             f"run {run_b.run_id} a {run_b.tags.get('task')} run: compare runs of one task"
         )
     metric = metric or run_a.tags.get("primary_metric") or primary_metric_of(run_a.tags["task"])
-    label_names = check_label_sets([run_a, run_b])
+    label_names = check_label_sets([run_a, run_b], split)
     scored = {r.run_id: run_examples(r, split, label_names) for r in (run_a, run_b)}
     check_same_data([run_a, run_b], split, scored)
     scored_a, scored_b = scored[run_a.run_id], scored[run_b.run_id]

@@ -66,11 +66,18 @@ def primary_metric_of(task: str) -> str:
     return str(OmegaConf.load(path).primary_metric)
 
 
-def check_label_sets(runs: list[RunRecord]) -> list[str]:
+def label_set(run: RunRecord, split: str) -> str:
+    """The labels of `split`: the training labels, or for an eval dataset's split scored in a
+    common label space (`ans_stance.test` of a UnifiedFC model), that space's labels."""
+    dataset = split.rsplit(".", 1)[0] if "." in split else None
+    return run.tags.get(f"label_set.{dataset}") or run.tags.get("label_set", "")
+
+
+def check_label_sets(runs: list[RunRecord], split: str = "test") -> list[str]:
     """Refuse runs with different label sets (their scores mean different things)."""
     label_sets = defaultdict(list)
     for run in runs:
-        label_sets[run.tags.get("label_set", "")].append(run)
+        label_sets[label_set(run, split)].append(run)
     if len(label_sets) > 1:
         detail = "; ".join(f"[{k}]: {len(v)} runs (e.g. {v[0].run_id})" for k, v in label_sets.items())
         raise LeaderboardError(
@@ -117,7 +124,7 @@ def build_leaderboard(
     if metric not in stats.RANKABLE_METRICS:
         raise LeaderboardError(f"cannot rank by '{metric}': choose from {list(stats.RANKABLE_METRICS)}")
     runs, repeated = latest_per_replicate(runs)
-    label_names = check_label_sets(runs)
+    label_names = check_label_sets(runs, split)
     examples = {run.run_id: run_examples(run, split, label_names) for run in runs}
     check_same_data(runs, split, examples)
 
