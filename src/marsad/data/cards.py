@@ -106,7 +106,10 @@ def render_markdown(cards: list[DatasetCard]) -> str:
     for card in cards:
         lines += ["", f"## {card.name}", ""]
         if card.silver:
-            lines += ["**Silver labels**: produced by a rule-based labeller at load time, not by annotators.", ""]  # fmt: skip
+            lines += [
+                "**Silver labels**: assigned by a rule-based labeller at load time, not by annotators.",
+                "",
+            ]
         lines += [
             f"- **Source**: {card.source or '—'}",
             f"- **Download**: {card.url or '— (see source)'}",

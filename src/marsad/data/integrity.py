@@ -70,7 +70,9 @@ def check_checksums(dataset: TableDataset) -> list[str]:
     for rel in files_read(dataset.tasks):
         path = resolve_path(rel, dataset.data_root)
         if not path.exists():
-            problems.append(f"{path}: file not found (expected '{rel}' under the data root {dataset.data_root})")
+            problems.append(
+                f"{path}: file not found (expected '{rel}' under the data root {dataset.data_root})"
+            )
         elif rel not in recorded:
             problems.append(
                 f"{path}: no SHA-256 recorded in card.files for '{rel}'; "

@@ -73,3 +73,28 @@ def silver_labels(spec: dict[str, Any], task: Task, frame: pd.DataFrame) -> pd.S
         decoded = task.decode(labeller.predict(features), label_names)
         cached.write_text(json.dumps(decoded, ensure_ascii=False), encoding="utf-8")
     return pd.Series(decoded, index=frame.index)
+
+
+def agreement(spec: dict[str, Any], task: Task, reference: pd.DataFrame, reference_labels: list[str]) -> dict:
+    """How the silver labeller scores against careful labels (e.g. marsad_real dev), so users
+    know how far silver is from them: micro-F1 over all labels, macro-F1 over the labels the
+    reference uses (a label no reference example carries has no defined F1)."""
+    from sklearn.metrics import f1_score
+
+    labeller = build_labeller(spec)
+    features = task.features(reference)
+    labeller.fit(features)
+    predicted = pd.Series(task.decode(labeller.predict(features), list(spec["labels"])))
+    names = list(reference_labels)
+    unknown = sorted({x for v in predicted for x in (v if isinstance(v, list) else [v])} - set(names))
+    if unknown:
+        raise ConfigError(f"silver labels {unknown} are not in the reference label set {names}")
+    gold = task.encode(reference["label"].reset_index(drop=True), names)
+    guess = task.encode(predicted, names)
+    used = sorted({names.index(x) for v in reference["label"] for x in (v if isinstance(v, list) else [v])})
+    return {
+        "examples": len(reference),
+        "micro_f1": round(float(f1_score(gold, guess, average="micro", zero_division=0)), 4),
+        "macro_f1": round(float(f1_score(gold, guess, average="macro", labels=used, zero_division=0)), 4),
+        "macro_over_labels": len(used),
+    }
