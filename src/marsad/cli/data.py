@@ -24,9 +24,7 @@ def data_list() -> None:
         table.add_column(column, overflow="fold")
     for card in all_cards():
         name = f"{card.name} [yellow](silver)[/]" if card.silver else card.name
-        table.add_row(
-            name, ", ".join(card.tasks), card.language, card.licence, card.main_score, card.url or card.source
-        )
+        table.add_row(name, ", ".join(card.tasks), card.language, card.licence, card.main_score, card.source)
     Console().print(table)
 
 

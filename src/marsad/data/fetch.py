@@ -41,8 +41,10 @@ def file_url(base: str, rel: str) -> str:
     return f"{base.rstrip('/')}/{inner}"
 
 
-def fetch(dataset: TableDataset, opener: Opener = urllib.request.urlopen, timeout: float = 30) -> FetchResult:
-    """Download what is missing or corrupt; never overwrite a file with unverified bytes."""
+def fetch(dataset: TableDataset, opener: Opener | None = None, timeout: float = 30) -> FetchResult:
+    """Download what is missing or corrupt; never overwrite a file with unverified bytes.
+    `opener` defaults to urllib's urlopen (looked up at call time, so tests can replace it)."""
+    opener = opener or urllib.request.urlopen
     result = FetchResult()
     url = str(dataset.card.get("url") or "")
     for rel, expected in (dataset.card.get("files") or {}).items():

@@ -11,7 +11,8 @@ say `silver: true` so no one mistakes these labels for annotations.
 
 Labelling thousands of real articles with rules takes minutes, so the labels are cached under
 `marsad.cache.cache_dir("silver")`, keyed by the texts, the labeller's class and parameters,
-and the source and data files of the labeller's package (an edited rule or inventory is a miss).
+the code of the labeller's module folder and the package's YAML files (an edited rule or
+inventory is a miss).
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ def cache_key(labeller: Any, texts: list[str], label_names: list[str]) -> str:
     params = labeller.get_params() if hasattr(labeller, "get_params") else vars(labeller)
     digest.update(json.dumps([cls.__module__, cls.__qualname__, repr(sorted(params.items())), label_names],
                              ensure_ascii=False).encode())  # fmt: skip
+    # The code of the labeller's subpackage (e.g. marsad/models) and every YAML file of its
+    # package (e.g. the bundled actor inventory) decide its output.
     package = Path(sys.modules[cls.__module__.split(".")[0]].__file__).parent
-    for path in sorted(p for pattern in ("*.py", "*.yaml") for p in package.rglob(pattern)):
+    code = Path(sys.modules[cls.__module__].__file__).parent
+    for path in sorted({*code.glob("*.py"), *package.rglob("*.yaml")}):
         digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     for text in texts:
         digest.update(text.encode("utf-8") + b"\0")

@@ -67,7 +67,8 @@ class TableDataset:
         spec = self.tasks[task]
         frame = self._read_splits(spec, resolve_path(spec["path"], self.data_root))
         for source_file, part in frame.groupby("_file", sort=False):
-            validation.require_columns(part, _needed_columns(spec), source_file)
+            # Split files are concatenated: a column only another file has is all-NaN here.
+            validation.require_columns(part.dropna(axis=1, how="all"), _needed_columns(spec), source_file)
 
     def load(self, task: Task, for_training: bool = True) -> LoadedSplits:
         """Canonical, validated splits. `for_training=False` loads an evaluation-only set
