@@ -29,7 +29,9 @@ def main() -> None:
     texts = [t for frame in loaded.frames.values() for t in example_texts(frame, task)]
     start = time.perf_counter()
     pairs = near_duplicate_pairs(texts)
-    print(f"near-duplicate scan of {len(texts)} texts: {time.perf_counter() - start:.1f} s, {len(pairs)} pairs")
+    print(
+        f"near-duplicate scan of {len(texts)} texts: {time.perf_counter() - start:.1f} s, {len(pairs)} pairs"
+    )
 
 
 if __name__ == "__main__":
