@@ -116,3 +116,34 @@ def test_composed_config_resolves_the_labellers_labels(tmp_path):
     cfg = compose_config(["task=actor", "dataset=ant_actor_silver", "model=gazetteer"], tmp_path)
     actor = cfg.dataset.tasks.actor
     assert list(actor.silver_labels.labels) == list(actor.labels)
+
+
+def test_ant_actor_silver_selects_unique_conflict_section_articles(real_data_root):
+    import gzip
+
+    from omegaconf import OmegaConf
+
+    from marsad.config_check import dataset_spec
+    from marsad.data.readers import read_table
+    from marsad.data.row_selection import select_rows
+
+    spec = OmegaConf.to_container(dataset_spec("ant_actor_silver"), resolve=False)["tasks"]["actor"]
+    path = real_data_root / "ant" / "articles.jsonl.gz"
+    selected = select_rows(read_table(path), spec, str(path))
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    wanted = [r for r in records if r["category"] in ("middleEast", "internationalNews")]
+    assert len(wanted) == 7628 + 10169  # SOURCE.md
+    assert len(selected) == len({(r["title"], r["text"]) for r in wanted}) < len(wanted)
+    assert set(selected["category"]) == {"middleEast", "internationalNews"}
+
+
+def test_gazetteer_agreement_with_marsad_real_dev(real_data_root):
+    from marsad.config_check import dataset_spec, load_dataset_config
+
+    careful = load_dataset_config("marsad_real", str(real_data_root)).load(ACTOR, for_training=False)
+    spec = {"silver_labels": GAZETTEER | {"labels": careful.label_names}, "labels": careful.label_names}
+    result = agreement(spec, ACTOR, careful.frames["dev"], careful.label_names)
+    assert result["examples"] == 98 and result["macro_over_labels"] == 21  # SOURCE.md: 21 actors in dev
+    assert 0 < result["macro_f1"] < 1 and 0 < result["micro_f1"] < 1
+    assert dataset_spec("ant_actor_silver").card.silver_reference.dataset == "marsad_real"
