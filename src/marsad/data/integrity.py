@@ -93,7 +93,13 @@ def check_schema(dataset: TableDataset) -> list[str]:
         try:
             dataset.check_columns(task)
         except MarsadError as err:
-            problems.append(f"task '{task}': {err}")
+            join = dataset.tasks[task].get("join")
+            where = ""
+            if join:  # text columns usually come from the joined file: name it too
+                folder = str(dataset.tasks[task]["path"]).rstrip("/")
+                joined = join.get("path") or f"{folder}/{join['file']}"
+                where = f" (after joining {resolve_path(str(joined), dataset.data_root)})"
+            problems.append(f"task '{task}': {err}{where}")
     return problems
 
 
