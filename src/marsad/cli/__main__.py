@@ -1,4 +1,4 @@
-"""`python -m marsad.cli` = the `marsad` console script."""
+"""`python -m marsad.cli` = `marsad`."""
 
 from marsad.cli import main
 
