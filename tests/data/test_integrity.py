@@ -47,6 +47,12 @@ def test_files_read_lists_split_files_and_joined_files():
     ]
 
 
+def test_files_read_includes_a_directory_and_its_fold_file():
+    tasks = {"stance": {"path": "unifiedfc", "file": "dataset",
+                        "split": {"policy": "folds", "folds": {"file": "train_test_splits.txt"}}}}  # fmt: skip
+    assert files_read(tasks) == ["unifiedfc/dataset", "unifiedfc/train_test_splits.txt"]
+
+
 def test_recorded_block_round_trips_and_verifies(corpus_dir):
     dataset = TableDataset(name="fixture", tasks=FIXTURE_DATASET["tasks"], data_root=str(corpus_dir))
     assert any("no SHA-256 recorded" in p and "--record" in p for p in verify(dataset))

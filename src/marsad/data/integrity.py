@@ -49,6 +49,9 @@ def files_read(tasks: dict[str, dict[str, Any]]) -> list[str]:
         join = spec.get("join")
         if join:
             paths.append(str(join["path"]) if "path" in join else f"{folder}/{join['file']}")
+        folds = (spec.get("split") or {}).get("folds") or {}
+        if "file" in folds:  # an official fold assignment (e.g. UnifiedFC's train_test_splits.txt)
+            paths.append(f"{folder}/{folds['file']}")
     return list(dict.fromkeys(paths))
 
 
