@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -15,23 +17,139 @@ def data() -> None:
 @data.command("list")
 def data_list() -> None:
     """List every dataset config with its card: tasks, source, licence, main score."""
-    from marsad.config_check import choices, dataset_spec
+    from marsad.data.cards import all_cards
 
     table = Table(title="Marsad datasets")
     for column in ("name", "tasks", "language", "licence", "main score", "source"):
         table.add_column(column, overflow="fold")
-    for name in choices("dataset"):
-        spec = dataset_spec(name)
-        card = spec.get("card") or {}
-        table.add_row(
-            name,
-            ", ".join(spec.get("tasks") or {}),
-            str(card.get("language", "")),
-            str(card.get("licence", "")),
-            str(card.get("main_score", "")),
-            str(card.get("source", "")),
-        )
+    for card in all_cards():
+        name = f"{card.name} [yellow](silver)[/]" if card.silver else card.name
+        table.add_row(name, ", ".join(card.tasks), card.language, card.licence, card.main_score, card.source)
     Console().print(table)
+
+
+@data.command("docs")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write (default: docs/datasets.md of this checkout).")  # fmt: skip
+def data_docs(out: Path | None) -> None:
+    """Write the dataset catalogue (docs/datasets.md) from the dataset configs' cards."""
+    from marsad.data.cards import DOCS_PATH, write_docs
+
+    click.echo(f"wrote {write_docs(out or DOCS_PATH)}")
+
+
+def _dataset(name: str, data_root: str | None):
+    from marsad.config_check import load_dataset_config
+    from marsad.errors import ConfigError
+
+    try:
+        return load_dataset_config(name, data_root)
+    except ConfigError as err:
+        raise click.UsageError(str(err)) from None
+
+
+DATA_ROOT = click.option(
+    "--data-root", default=None, help="Data root (default: $MARSAD_DATA_DIR or ../shared/data)."
+)
+
+
+@data.command("verify")
+@click.argument("name")
+@DATA_ROOT
+@click.option("--record", is_flag=True, help="Print the current checksums as a `files:` block for the card.")
+def data_verify(name: str, data_root: str | None, record: bool) -> None:
+    """Check every file NAME reads against its recorded SHA-256 and the columns its config maps."""
+    from marsad.data import integrity
+
+    dataset = _dataset(name, data_root)
+    if record:
+        click.echo(
+            f"# paste under `card:` in conf/dataset/{name}.yaml\n{integrity.record_yaml(dataset)}", nl=False
+        )
+        return
+    problems = integrity.verify(dataset)
+    for problem in problems:
+        click.echo(f"FAIL {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    files = integrity.files_read(dataset.tasks)
+    click.echo(f"OK {name}: {len(files)} file(s) match their SHA-256 and schema: {', '.join(files)}")
+
+
+@data.command("fetch")
+@click.argument("name")
+@DATA_ROOT
+def data_fetch(name: str, data_root: str | None) -> None:
+    """Download NAME's files from its card's `url` into the data root, checksums verified."""
+    from marsad.data.fetch import fetch, placement_instructions
+
+    dataset = _dataset(name, data_root)
+    if not dataset.card.get("files"):
+        raise click.UsageError(f"dataset '{name}' records no files; run `marsad data verify {name} --record`")
+    result = fetch(dataset)
+    for rel in result.present:
+        click.echo(f"present  {rel}")
+    for rel in result.fetched:
+        click.echo(f"fetched  {rel}")
+    if not result.complete:
+        click.echo(placement_instructions(dataset, result), err=True)
+        raise SystemExit(1)
+    click.echo(f"OK {name}: all files under {dataset.data_root}")
+
+
+@data.command("describe")
+@click.argument("name")
+@click.option("--task", "task_name", default=None, help="One task (default: every task NAME serves).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the label-distribution PNGs.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
+@DATA_ROOT
+def data_describe(name: str, task_name: str | None, out: Path, as_json: bool, data_root: str | None) -> None:
+    """Rows, labels, text lengths, duplicates and train/test leaks of NAME, with a label plot."""
+    import json
+
+    from marsad.cli.describe_view import print_report
+    from marsad.data.describe import describe, save_label_plot
+
+    dataset = _dataset(name, data_root)
+    tasks = [task_name] if task_name else sorted(dataset.tasks)
+    reports = []
+    for task in map(_task, tasks):
+        if not dataset.serves(task.name):
+            served = sorted(dataset.tasks)
+            raise click.UsageError(f"dataset '{name}' does not serve task '{task.name}'; it serves {served}")
+        report = describe(dataset.load(task, for_training=False), task)
+        reference = dataset.card.get("silver_reference")
+        if reference and reference.get("task", task.name) == task.name:
+            report["silver_agreement"] = _silver_agreement(dataset, task, dict(reference), data_root)
+        report["plot"] = str(save_label_plot(report, out / f"{name}_{task.name}_labels.png"))
+        reports.append(report)
+    if as_json:
+        click.echo(json.dumps(reports if len(reports) > 1 else reports[0], ensure_ascii=False, indent=2))
+        return
+    for report in reports:
+        print_report(report, Console())
+
+
+def _task(name: str):
+    from hydra.utils import instantiate
+    from omegaconf import OmegaConf
+
+    from marsad.config_check import CONF_DIR, choices
+
+    if name not in choices("task"):
+        raise click.UsageError(f"unknown task '{name}'; choose from {choices('task')}")
+    return instantiate(OmegaConf.load(CONF_DIR / "task" / f"{name}.yaml"))
+
+
+def _silver_agreement(dataset, task, reference: dict, data_root: str | None) -> dict:
+    """Score the dataset's silver labeller on the careful labels its card names as reference."""
+    from marsad.data.silver import agreement
+
+    careful = _dataset(reference["dataset"], data_root).load(task, for_training=False)
+    split = reference.get("split", "dev")
+    result = agreement(dataset.tasks[task.name], task, careful.frames[split], careful.label_names)
+    return {"reference": f"{reference['dataset']}.{split}", **result}
 
 
 @data.command("check-corpus")

@@ -1,7 +1,8 @@
 """Integrity checks of the bundled corpus: ids, label sets, splits, duplicates, counts.
 
 `marsad data check-corpus` prints the counts and every problem found; the test suite runs it.
-Near-duplicates are pairs of articles whose character 5-shingle sets have Jaccard > 0.8.
+Near-duplicates are pairs of articles whose character 5-shingle sets have Jaccard > 0.8
+(found with MinHash LSH, `marsad.data.near_duplicates`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-NEAR_DUPLICATE_JACCARD = 0.8
+from marsad.data.near_duplicates import NEAR_DUPLICATE_JACCARD, near_duplicate_pairs, normalise_space
+
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 SPLITS = ("train", "dev", "test")
 
@@ -35,21 +37,16 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
-def shingles(text: str, k: int = 5) -> set[str]:
-    text = re.sub(r"\s+", " ", text)
-    return {text[i : i + k] for i in range(max(1, len(text) - k + 1))}
-
-
 def near_duplicates(texts: dict[str, str], threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple]:
-    sets = {key: shingles(text) for key, text in texts.items()}
-    pairs = []
-    for (a, sa), (b, sb) in combinations(sets.items(), 2):
-        # |A∩B|/|A∪B| <= min/max: skip pairs whose sizes alone rule out the threshold.
-        if min(len(sa), len(sb)) / max(len(sa), len(sb)) <= threshold:
-            continue
-        jaccard = len(sa & sb) / len(sa | sb)
-        if jaccard > threshold:
-            pairs.append((a, b, round(jaccard, 3)))
+    """(key_a, key_b, jaccard) for every pair of texts whose shingle Jaccard > threshold,
+    identical texts included (Jaccard 1.0); MinHash LSH keeps it fast on whole corpora."""
+    keys_of: dict[str, list[str]] = {}
+    for key, text in texts.items():
+        keys_of.setdefault(normalise_space(text), []).append(key)
+    unique = list(keys_of)
+    pairs = [(a, b, 1.0) for keys in keys_of.values() for a, b in combinations(keys, 2)]
+    for i, j, jaccard in near_duplicate_pairs(unique, threshold):
+        pairs += [(a, b, jaccard) for a in keys_of[unique[i]] for b in keys_of[unique[j]]]
     return pairs
 
 

@@ -19,6 +19,8 @@ from marsad.data.dedup import deduplicate
 from marsad.data.fingerprint import combine_fingerprints, frame_fingerprint
 from marsad.data.paths import resolve_data_root, resolve_path
 from marsad.data.readers import read_folds, read_table
+from marsad.data.row_selection import select_rows
+from marsad.data.silver import silver_labels
 from marsad.data.text_window import apply_text_window
 from marsad.errors import ConfigError, DatasetError
 from marsad.tasks import Task
@@ -62,6 +64,15 @@ class TableDataset:
     def serves(self, task: str) -> bool:
         return task in self.tasks
 
+    def check_columns(self, task: str) -> None:
+        """Read the task's files and check that every column its config maps exists (for
+        `marsad data verify`: a schema check without label rules or silver labelling)."""
+        spec = self.tasks[task]
+        frame = self._read_splits(spec, resolve_path(spec["path"], self.data_root))
+        for source_file, part in frame.groupby("_file", sort=False):
+            # Split files are concatenated: a column only another file has is all-NaN here.
+            validation.require_columns(part.dropna(axis=1, how="all"), _needed_columns(spec), source_file)
+
     def load(self, task: Task, for_training: bool = True) -> LoadedSplits:
         """Canonical, validated splits. `for_training=False` loads an evaluation-only set
         (e.g. a held-out real test set), which needs no train split."""
@@ -74,7 +85,7 @@ class TableDataset:
         frame = self._read_splits(spec, folder)
         frame = self._canonical(frame, spec, task)
         multi = task.label_kind == "multi"
-        label_column = _source(spec, "label")
+        label_column = _source(spec, "label") or "silver_labels"
         validation.require_unique_ids(frame, _source(spec, "id") or "id")
         validation.require_known_labels(frame, list(spec["labels"]), multi, label_column)
         if for_training:
@@ -121,6 +132,7 @@ class TableDataset:
             frame["_file"] = str(path)
         if "join" in spec:
             frame = self._join(frame, spec["join"], folder)
+        frame = select_rows(frame, spec, str(path))
         if "column" in split_spec:
             validation.require_columns(frame, {"split": split_spec["column"]}, str(path))
             frame["_split"] = frame[split_spec["column"]].astype(str)
@@ -151,11 +163,10 @@ class TableDataset:
     def _canonical(self, frame: pd.DataFrame, spec: dict[str, Any], task: Task) -> pd.DataFrame:
         columns = spec["columns"]
         file = frame["_file"].iloc[0] if len(frame) else str(spec.get("path"))
-        needed = {f: c for f, c in columns.items() if isinstance(c, str)}
-        needed.update(
-            {f"{f}[{i}]": c for f, cs in columns.items() if isinstance(cs, list) for i, c in enumerate(cs)}
-        )
+        needed = _needed_columns(spec)
         missing_inputs = [f for f in (*task.inputs, "label") if f not in columns]
+        if "silver_labels" in spec and "label" in missing_inputs:
+            missing_inputs.remove("label")
         if missing_inputs:
             raise ConfigError(
                 f"dataset '{self.name}', task '{task.name}': `columns` must map {missing_inputs}"
@@ -177,7 +188,10 @@ class TableDataset:
             out = apply_text_window(out, dict(spec["text_window"]))
         for field_name in task.inputs:
             validation.require_text(out, field_name, "+".join(_as_list(columns[field_name])))
-        out["label"] = self._labels(frame[columns["label"]], task, spec)
+        if "silver_labels" in spec:
+            out["label"] = silver_labels(spec, task, out)
+        else:
+            out["label"] = self._labels(frame[columns["label"]], task, spec)
         id_column = columns.get("id")
         # Without an id column, the id is the file's split (or "row") and the record number.
         prefix = frame["_split"].astype(str) if "_split" in frame else "row"
@@ -271,6 +285,16 @@ def _split_tags(split_spec: dict[str, Any]) -> dict[str, str]:
 
 def _as_list(value: Any) -> list[str]:
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _needed_columns(spec: dict[str, Any]) -> dict[str, str]:
+    """Canonical field -> source column for every column the task's `columns` maps."""
+    columns = spec["columns"]
+    needed = {f: c for f, c in columns.items() if isinstance(c, str)}
+    needed.update(
+        {f"{f}[{i}]": c for f, cs in columns.items() if isinstance(cs, list) for i, c in enumerate(cs)}
+    )
+    return needed
 
 
 def _source(spec: dict[str, Any], field_name: str) -> str | None:
