@@ -6,6 +6,7 @@ import json
 import shutil
 import urllib.error
 import urllib.request
+from importlib import resources
 
 import yaml
 from click.testing import CliRunner
@@ -38,7 +39,13 @@ def test_describe_bundled_corpus_as_json_with_plots(tmp_path):
     assert result.exit_code == 0, result.output
     reports = {r["task"]: r for r in json.loads(result.output)}
     assert set(reports) == {"topic", "actor", "stance"}
-    assert sum(reports["topic"]["rows"].values()) == 532 and sum(reports["stance"]["rows"].values()) == 1596
+    corpus = resources.files("marsad") / "data" / "marsad_mini"
+    lines = {
+        name: len((corpus / name).read_text(encoding="utf-8").splitlines())
+        for name in ("articles.jsonl", "stance.jsonl")
+    }
+    assert sum(reports["topic"]["rows"].values()) == lines["articles.jsonl"]
+    assert sum(reports["stance"]["rows"].values()) == lines["stance.jsonl"]
     assert set(reports["stance"]["duplicates"]) == {"claim", "text"}
     for task in reports:
         assert (tmp_path / f"marsad_mini_{task}_labels.png").stat().st_size > 5000
