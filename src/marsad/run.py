@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import hydra
 from omegaconf import DictConfig
 
-from marsad.config_check import CONF_DIR, build_experiment
+from marsad.config_check import CONF_DIR, build_experiment, effective_preprocess
 from marsad.config_schema import register
 
 log = logging.getLogger("marsad")
@@ -61,7 +61,7 @@ def run_experiment(cfg: DictConfig) -> float:
     name = f"{task.name}/{dataset.name}/{cfg.model.name}/seed={cfg.seed}"
     tags = {
         "task": task.name, "dataset": dataset.name, "model": cfg.model.name,
-        "preprocess": cfg.preprocess.name, "seed": str(cfg.seed), "git_commit": git_commit(),
+        "preprocess": effective_preprocess(cfg), "seed": str(cfg.seed), "git_commit": git_commit(),
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
     client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)

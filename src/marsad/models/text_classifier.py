@@ -3,7 +3,8 @@
 A model config names text features and a scikit-learn classifier; this estimator adapts them
 to the task it is fitted on, so one YAML file serves topic, actor and stance:
 - pair input (a claim/text frame): `PairFeatures` around the text features, or plain
-  concatenation when `pairing="concat"` (the baseline pair-aware features must beat);
+  concatenation when `pairing="concat"` (the baseline pair-aware features must beat), or the
+  features themselves when they declare `handles_pairs` (e.g. `EmbeddingPairFeatures`);
 - multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest;
 - an optional normaliser (a transformer over strings) runs first, so the logged model
   normalises new text exactly as in training.
@@ -35,6 +36,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """Check argument types and values before any data is read or any run is created."""
         if self.pairing not in PAIRINGS:
             raise ValueError(f"pairing must be one of {PAIRINGS}, got {self.pairing!r}")
+        if self.pairing == "concat" and getattr(self.features, "handles_pairs", False):
+            raise ValueError("pairing='concat' needs text features, not pair features")
         for part in (self.classifier, self.features, self.normalizer):
             if part is not None and hasattr(part, "_parameter_constraints"):
                 part._validate_params()
@@ -56,7 +59,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _make_featurizer(self, prepared):
         base = ConstantFeatures() if self.features is None else clone(self.features)
         if isinstance(prepared, pd.DataFrame) and self.features is not None:
-            return PairFeatures(ngram_features=base)
+            return base if getattr(base, "handles_pairs", False) else PairFeatures(ngram_features=base)
         return base
 
     # -- estimator API ----------------------------------------------------------------------
