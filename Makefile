@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH := torch==2.13.0
-EXTRAS ?= arabic,dev
+EXTRAS ?= arabic,embeddings,dev
 
 .PHONY: venv quickstart test lint benchmark clean
 

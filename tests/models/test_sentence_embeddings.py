@@ -77,7 +77,9 @@ def test_pooling_combines_the_windows_of_a_long_text(calls):
     sentences = SentenceEmbeddings(max_chars=60).transform(SENTENCES)
     text = [" ".join(SENTENCES)]
     assert np.allclose(SentenceEmbeddings(max_chars=60).transform(text)[0], sentences.mean(axis=0), atol=1e-6)
-    assert np.allclose(SentenceEmbeddings(max_chars=60, pooling="max").transform(text)[0], sentences.max(axis=0))
+    assert np.allclose(
+        SentenceEmbeddings(max_chars=60, pooling="max").transform(text)[0], sentences.max(axis=0)
+    )
     assert np.allclose(SentenceEmbeddings(max_chars=60, pooling="first").transform(text)[0], sentences[0])
     assert calls == [3]  # every pooled vector came from the three cached windows
 

