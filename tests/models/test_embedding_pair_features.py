@@ -16,6 +16,7 @@ from marsad.models import (
     TextClassifier,
     WordCharTfidf,
 )
+from marsad.models.embedding_pair_features import SENTENCE_PARTS
 from tests.conftest import fixture_pairs
 
 CLAIM = "الجيش يسيطر على البلدة بعد معارك عنيفة"
@@ -27,9 +28,9 @@ def private_cache(monkeypatch, tmp_path):
     monkeypatch.setenv("MARSAD_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def test_parts_are_u_v_absolute_difference_product_and_cosine():
+def test_sentence_parts_are_u_v_absolute_difference_product_and_cosine():
     pairs = pd.DataFrame({"claim": [CLAIM, CLAIM], "text": [TEXT, CLAIM]})
-    features = EmbeddingPairFeatures().fit(pairs)
+    features = EmbeddingPairFeatures(parts=SENTENCE_PARTS).fit(pairs)
     matrix = features.transform(pairs)
     assert isinstance(matrix, np.ndarray) and matrix.shape == (2, 4 * 512 + 1)
     u, v = SentenceEmbeddings().transform([CLAIM]), SentenceEmbeddings().transform([TEXT])
@@ -44,10 +45,23 @@ def test_parts_are_u_v_absolute_difference_product_and_cosine():
     assert only.shape == (2, 1) and np.allclose(only[:, 0], matrix[:, -1])
 
 
+def test_edit_parts_embed_the_words_the_text_adds_and_drops():
+    pairs = pd.DataFrame({"claim": [CLAIM], "text": [TEXT]})
+    matrix = EmbeddingPairFeatures().fit(pairs).transform(pairs)  # default: all parts
+    assert matrix.shape == (1, 8 * 512 + 1)
+    added, dropped = (
+        SentenceEmbeddings().transform(["ينسحب من"]),
+        SentenceEmbeddings().transform(["يسيطر على"]),
+    )
+    edit = matrix[0, 4 * 512 + 1 :].reshape(4, 512)
+    assert np.allclose(edit[0], added[0]) and np.allclose(edit[1], dropped[0])
+    assert np.allclose(edit[2], (added * dropped)[0]) and np.allclose(edit[3], np.abs(added - dropped)[0])
+
+
 def test_lexical_pair_features_are_appended():
     pairs = pd.DataFrame(fixture_pairs(5))[["claim", "text"]]
     lexical = PairFeatures(ngram_features=WordCharTfidf())
-    combined = EmbeddingPairFeatures(lexical=lexical).fit(pairs).transform(pairs)
+    combined = EmbeddingPairFeatures(parts=SENTENCE_PARTS, lexical=lexical).fit(pairs).transform(pairs)
     lexical_only = lexical.fit(pairs).transform(pairs)
     assert sp.issparse(combined) and combined.shape == (15, 4 * 512 + 1 + lexical_only.shape[1])
     assert np.allclose(combined[:, 4 * 512 + 1 :].toarray(), lexical_only.toarray())
