@@ -113,3 +113,21 @@ def test_fitted_model_pickles_without_the_encoder_weights_and_predicts_after_rel
     assert getattr(restored.featurizer_, "_encode", None) is None
     new_text = ["قصف واستهداف بصاروخ في المنطقة وغارة اليوم"]
     assert restored.predict(new_text).tolist() == model.predict(new_text).tolist()
+
+
+@pytest.mark.slow
+def test_use_logreg_run_logs_a_model_that_predicts_after_loading(calls, tmp_path, corpus_dir):
+    import mlflow
+
+    from marsad.run import run_experiment
+    from tests.conftest import FIXTURE_DATASET, compose_config
+
+    overrides = ["task=actor", "model=use_logreg", f"data_root={corpus_dir}", "tracking.log_model=true"]
+    assert run_experiment(compose_config(overrides, tmp_path, FIXTURE_DATASET)) > 0.8  # dev micro-F1
+    client = mlflow.MlflowClient(f"sqlite:///{tmp_path}/mlflow.db")
+    run = client.search_runs([client.get_experiment_by_name("marsad").experiment_id])[0]
+    assert run.data.tags["preprocess"] == "none"  # the model pins its normaliser: text as written
+    assert run.data.metrics["model_size_bytes"] < 1_000_000
+    mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
+    model = mlflow.sklearn.load_model(f"runs:/{run.info.run_id}/model")
+    assert model.predict(pd.Series(["قصف قسد و داعش في المدينة"])).shape == (1, 3)
