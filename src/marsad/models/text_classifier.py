@@ -3,8 +3,9 @@
 A model config names text features and a scikit-learn classifier; this estimator adapts them
 to the task it is fitted on, so one YAML file serves topic, actor and stance:
 - pair input (a claim/text frame): `PairFeatures` around the text features, or plain
-  concatenation when `pairing="concat"` (the baseline pair-aware features must beat), or the
-  features themselves when they declare `handles_pairs` (e.g. `EmbeddingPairFeatures`);
+  concatenation when `pairing="concat"` (the baseline pair-aware features must beat); features
+  that read pairs themselves (`handles_pairs`) are used as they are, and features that know
+  their own pair form (a `pair_features()` method, e.g. `SentenceEmbeddings`) supply it;
 - multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest;
 - an optional normaliser (a transformer over strings) runs first, so the logged model
   normalises new text exactly as in training.
@@ -59,7 +60,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _make_featurizer(self, prepared):
         base = ConstantFeatures() if self.features is None else clone(self.features)
         if isinstance(prepared, pd.DataFrame) and self.features is not None:
-            return base if getattr(base, "handles_pairs", False) else PairFeatures(ngram_features=base)
+            if getattr(base, "handles_pairs", False):
+                return base
+            return (
+                base.pair_features() if hasattr(base, "pair_features") else PairFeatures(ngram_features=base)
+            )
         return base
 
     # -- estimator API ----------------------------------------------------------------------
