@@ -74,11 +74,12 @@ def test_invalid_parts_and_concat_pairing_are_refused():
         TextClassifier(LinearSVC(), EmbeddingPairFeatures(), pairing="concat").validate()
 
 
-def test_stance_classifier_on_fixture_pairs():
+def test_text_embeddings_given_pairs_become_pair_features_and_classify_stance():
     pairs = pd.DataFrame(fixture_pairs(40))
     X, y = pairs[["claim", "text"]], pairs["stance"].to_numpy()
-    model = TextClassifier(LogisticRegression(C=10, max_iter=2000), EmbeddingPairFeatures()).fit(
-        X[:90], y[:90]
-    )
+    embeddings = SentenceEmbeddings(pooling="max")
+    model = TextClassifier(LogisticRegression(C=10, max_iter=2000), embeddings).fit(X[:90], y[:90])
+    assert isinstance(model.featurizer_, EmbeddingPairFeatures)
+    assert model.featurizer_.embeddings.get_params() == embeddings.get_params()
     assert (model.predict(X[90:]) == y[90:]).mean() > 0.9
     assert model.predict_scores(X[90:]).shape == (30, 3)
