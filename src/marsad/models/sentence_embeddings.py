@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -168,7 +169,8 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         batches = [missing[i : i + self.batch_size] for i in range(0, len(missing), self.batch_size)]
         from rich.progress import track
 
-        for batch in track(batches, description=f"encoding with {self.encoder}", disable=len(batches) < 4,
+        quiet = len(batches) < 4 or not sys.stderr.isatty()  # a bar only where someone watches
+        for batch in track(batches, f"encoding {len(missing)} segments with {self.encoder}", disable=quiet,
                            transient=True):  # fmt: skip
             encoded = self._encoder()(batch)
             vectors.update(zip(batch, encoded))
