@@ -131,3 +131,38 @@ def test_use_logreg_run_logs_a_model_that_predicts_after_loading(calls, tmp_path
     mlflow.set_tracking_uri(f"sqlite:///{tmp_path}/mlflow.db")
     model = mlflow.sklearn.load_model(f"runs:/{run.info.run_id}/model")
     assert model.predict(pd.Series(["قصف قسد و داعش في المدينة"])).shape == (1, 3)
+
+
+def test_a_sentence_transformers_model_is_loaded_offline_from_a_folder(monkeypatch, tmp_path):
+    """The code path users with weights take, with a stand-in for the package (not installed here)."""
+    import importlib.machinery
+    import sys
+    import types
+
+    loaded = []
+
+    class FakeSentenceTransformer:
+        def __init__(self, name, local_files_only):
+            if local_files_only:
+                raise OSError(f"{name} is not in the local cache")
+            loaded.append(name)
+
+        def encode(self, texts, convert_to_numpy):
+            return np.array([[len(t), t.count(" ")] for t in texts], dtype=np.float64)
+
+    fake = types.ModuleType("sentence_transformers")
+    fake.__spec__ = importlib.machinery.ModuleSpec("sentence_transformers", None)
+    fake.SentenceTransformer = FakeSentenceTransformer
+    monkeypatch.setitem(sys.modules, "sentence_transformers", fake)
+    monkeypatch.setenv("MARSAD_CACHE_DIR", str(tmp_path / "cache"))
+    module.load_encoder.cache_clear()
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+
+    vectors = SentenceEmbeddings(encoder=str(folder)).transform(SENTENCES[:2])
+    assert loaded == [str(folder)] and vectors.dtype == np.float32
+    assert vectors[:, 0].tolist() == [len(s) for s in SENTENCES[:2]]
+    with pytest.raises(ConfigError, match="'org/model' is not available offline"):
+        SentenceEmbeddings(encoder="org/model").transform(SENTENCES[:1])
+    module.load_encoder.cache_clear()
