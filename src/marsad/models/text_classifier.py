@@ -6,7 +6,8 @@ to the task it is fitted on, so one YAML file serves topic, actor and stance:
   concatenation when `pairing="concat"` (the baseline pair-aware features must beat); features
   that read pairs themselves (`handles_pairs`) are used as they are, and features that know
   their own pair form (a `pair_features()` method, e.g. `SentenceEmbeddings`) supply it;
-- multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest;
+- multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest, unless it fits
+  a label matrix itself (e.g. an MLP);
 - an optional normaliser (a transformer over strings) runs first, so the logged model
   normalises new text exactly as in training.
 """
@@ -75,7 +76,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.multilabel_ = y.ndim == 2
         self.featurizer_ = self._make_featurizer(prepared).fit(prepared, y)
         classifier = clone(self.classifier)
-        if self.multilabel_ and not isinstance(classifier, DummyClassifier):
+        # Classifiers that fit a label matrix themselves (MLP: one net, a shared hidden layer)
+        # keep it; the others are fitted one-vs-rest.
+        native = (
+            isinstance(classifier, DummyClassifier)
+            or classifier.__sklearn_tags__().classifier_tags.multi_label
+        )
+        if self.multilabel_ and not native:
             classifier = OneVsRestClassifier(classifier)
         self.classifier_ = classifier.fit(self.featurizer_.transform(prepared), y)
         self.classes_ = np.arange(y.shape[1]) if self.multilabel_ else np.unique(y)
