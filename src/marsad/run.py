@@ -61,9 +61,10 @@ def run_experiment(cfg: DictConfig) -> float:
     name = f"{task.name}/{dataset.name}/{cfg.model.name}/seed={cfg.seed}"
     tags = {
         "task": task.name, "dataset": dataset.name, "model": cfg.model.name,
-        "preprocess": effective_preprocess(cfg), "seed": str(cfg.seed), "git_commit": git_commit(),
+        "preprocess": cfg.preprocess.name, "seed": str(cfg.seed), "git_commit": git_commit(),
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
+    tags["preprocess"] = effective_preprocess(cfg)  # a model may pin its own normaliser
     client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)
     timings: dict[str, float] = {}
     with tracked_run(cfg, name.replace("/", " · "), tags) as run_id:
