@@ -23,6 +23,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -30,6 +31,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from marsad.errors import ConfigError
 from marsad.models.embedding_store import EmbeddingStore
+
+if TYPE_CHECKING:
+    from marsad.models.embedding_pair_features import EmbeddingPairFeatures
 
 log = logging.getLogger("marsad")
 USEM3 = "usem3"
@@ -154,7 +158,7 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         state.pop("_encode", None)  # weights stay in the installed package, not in the pickle
         return state
 
-    def pair_features(self):
+    def pair_features(self) -> EmbeddingPairFeatures:
         """How these embeddings read a (claim, text) pair: `EmbeddingPairFeatures` around them
         (TextClassifier uses it for stance, so one embedding config serves all three tasks)."""
         from marsad.models.embedding_pair_features import EmbeddingPairFeatures
