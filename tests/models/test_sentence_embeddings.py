@@ -166,3 +166,15 @@ def test_a_sentence_transformers_model_is_loaded_offline_from_a_folder(monkeypat
     with pytest.raises(ConfigError, match="'org/model' is not available offline"):
         SentenceEmbeddings(encoder="org/model").transform(SENTENCES[:1])
     module.load_encoder.cache_clear()
+
+
+def test_embedding_models_read_text_as_written_whatever_the_preprocess_group(tmp_path):
+    from marsad.config_check import build_experiment, effective_preprocess
+    from tests.conftest import compose_config
+
+    for model, normalised, tag in [("use_logreg", False, "none"), ("tfidf_svm", True, "normalize")]:
+        cfg = compose_config(
+            [f"model={model}", "task=topic", "dataset=marsad_mini", "preprocess=normalize"], tmp_path
+        )
+        assert (build_experiment(cfg).estimator.normalizer is not None) == normalised
+        assert effective_preprocess(cfg) == tag
