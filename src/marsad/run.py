@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import hydra
 from omegaconf import DictConfig
 
-from marsad.config_check import CONF_DIR, build_experiment
+from marsad.config_check import CONF_DIR, build_experiment, effective_preprocess
 from marsad.config_schema import register
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ def run_experiment(cfg: DictConfig) -> float:
         "config_id": config_id(cfg), "primary_metric": task.primary_metric,
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
+    tags["preprocess"] = effective_preprocess(cfg)  # a model may pin its own normaliser
     client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)
     timings: dict[str, float] = {}
     with tracked_run(cfg, name.replace("/", " · "), tags) as run_id:

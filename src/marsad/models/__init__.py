@@ -1,7 +1,16 @@
 """Models: scikit-learn-compatible estimators and the feature builders they use."""
 
+from marsad.models.embedding_pair_features import EmbeddingPairFeatures
 from marsad.models.features import ConstantFeatures, WordCharTfidf
 from marsad.models.pair_features import PairFeatures
+from marsad.models.sentence_embeddings import SentenceEmbeddings
 from marsad.models.text_classifier import TextClassifier
 
-__all__ = ["ConstantFeatures", "PairFeatures", "TextClassifier", "WordCharTfidf"]
+__all__ = [
+    "ConstantFeatures",
+    "EmbeddingPairFeatures",
+    "PairFeatures",
+    "SentenceEmbeddings",
+    "TextClassifier",
+    "WordCharTfidf",
+]

