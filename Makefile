@@ -39,6 +39,8 @@ lint: venv
 benchmark: venv
 	$(BIN)/python benchmarks/bench_tracking_overhead.py
 	$(BIN)/python benchmarks/bench_leaderboard.py
+	$(BIN)/python benchmarks/bench_embeddings.py
+	$(BIN)/python benchmarks/bench_finetune.py
 
 clean:
 	rm -rf $(VENV) outputs mlflow.db mlruns

@@ -234,3 +234,33 @@ def test_a_rerun_replaces_its_earlier_run_instead_of_adding_a_seed(store):
     scores = [1.0] + [macro_f1(gold, p) for p in predictions["weak"][1:]]
     assert weak["seeds"] == 3 and weak["mean"] == pytest.approx(np.mean(scores))
     assert any("1 earlier runs" in note for note in board.notes)
+
+
+def test_multi_label_runs_including_one_that_predicts_nothing(tmp_path):
+    """Actor-style runs: label lists per example; an all-empty prediction column still ranks."""
+    import pandas as pd
+
+    from marsad.tracking.log_results import log_metrics, log_tags
+
+    client = MlflowClient(f"sqlite:///{tmp_path}/ml.db")
+    experiment_id = client.create_experiment("actor", artifact_location=str(tmp_path / "artifacts"))
+    labels = ["isis", "sdf", "united_nations"]
+    gold = [["isis"], ["sdf", "united_nations"], [], ["isis", "sdf"]] * 10
+    outputs = {"silent": [[] for _ in gold], "echo": [list(g) for g in gold]}
+    for model, predicted in outputs.items():
+        run_id = client.create_run(experiment_id).info.run_id
+        log_tags(run_id, client, {"task": "actor", "dataset": "fake", "model": model, "seed": "0",
+                                  "label_set": ",".join(labels), "primary_metric": "micro_f1"})  # fmt: skip
+        log_metrics(run_id, client, {"test_micro_f1": 1.0 if model == "echo" else 0.0})
+        path = tmp_path / model / "predictions.parquet"
+        path.parent.mkdir()
+        pd.DataFrame({"id": [f"a{i:02d}" for i in range(len(gold))], "split": "test",
+                      "gold": gold, "predicted": predicted}).to_parquet(path)  # fmt: skip
+        client.log_artifact(run_id, str(path))
+        client.set_terminated(run_id, "FINISHED")
+    runs = find_runs(client)
+    board = build_leaderboard(runs, n_resamples=100)
+    rows = board.rows.set_index("model")
+    assert board.label_kind == "multi" and list(board.rows["model"]) == ["echo", "silent"]
+    assert rows.loc["echo", "pooled"] == pytest.approx(1.0) and rows.loc["silent", "pooled"] == 0.0
+    assert not rows.loc["silent", "tied_with_best"]

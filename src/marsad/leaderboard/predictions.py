@@ -81,6 +81,8 @@ def _indicators(column: pa.ChunkedArray, label_names: list[str], where: str) -> 
         values, rows = pc.list_flatten(column), pc.list_parent_indices(column).to_numpy()
     else:
         values, rows = column, np.arange(len(column))
+    if pa.types.is_null(values.type):  # e.g. a model that predicted no actor for any example
+        values = values.cast(pa.string())
     codes = pc.index_in(values, value_set=value_set)
     if codes.null_count:
         unknown = sorted(set(pc.filter(values, pc.is_null(codes)).to_pylist()))
