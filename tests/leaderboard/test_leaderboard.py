@@ -264,3 +264,29 @@ def test_multi_label_runs_including_one_that_predicts_nothing(tmp_path):
     assert board.label_kind == "multi" and list(board.rows["model"]) == ["echo", "silent"]
     assert rows.loc["echo", "pooled"] == pytest.approx(1.0) and rows.loc["silent", "pooled"] == 0.0
     assert not rows.loc["silent", "tied_with_best"]
+
+
+def test_transfer_matrix_rows_trained_on_columns_evaluated_on():
+    from marsad.leaderboard.render import transfer_markdown
+    from marsad.leaderboard.runs import RunRecord
+    from marsad.leaderboard.transfer import transfer_matrix
+
+    def run(dataset, seed, own, elsewhere):
+        tags = {"task": "stance", "dataset": dataset, "model": "tfidf_logreg", "seed": str(seed),
+                "primary_metric": "macro_f1"}  # fmt: skip
+        metrics = {"test_macro_f1": own, **{f"{k}_macro_f1": v for k, v in elsewhere.items()}}
+        return RunRecord(f"{dataset}{seed}", "1", tags, metrics, "/nowhere")
+
+    runs = [
+        run("unifiedfc_stance", 0, 0.40, {"ans_stance.test": 0.20}),
+        run("unifiedfc_stance", 1, 0.42, {"ans_stance.test": 0.22}),
+        run("ans_stance", 0, 0.68, {"unifiedfc_stance.test": 0.34}),
+    ]
+    frame = transfer_matrix(runs)
+    assert frame.loc[
+        ("stance", "unifiedfc_stance", "tfidf_logreg"), "unifiedfc_stance.test"
+    ] == pytest.approx(0.41)
+    assert frame.loc[("stance", "unifiedfc_stance", "tfidf_logreg"), "ans_stance.test"] == pytest.approx(0.21)
+    assert frame.loc[("stance", "ans_stance", "tfidf_logreg"), "unifiedfc_stance.test"] == pytest.approx(0.34)
+    assert "| stance | ans_stance | tfidf_logreg |" in transfer_markdown(frame)
+    assert transfer_matrix(runs[:0]).empty

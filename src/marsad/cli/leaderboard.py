@@ -82,26 +82,26 @@ def leaderboard(
     except (LeaderboardError, ValueError) as err:
         raise click.ClickException(str(err)) from err
     title = "Marsad leaderboard" + (f" · sweep {runs[0].tags.get('marsad.sweep_id')}" if sweep else "")
+    transfer = transfer_matrix(runs, metric, split)
     if fmt == "table":
         console.print(to_rich(boards, console.width))
-        transfer = transfer_matrix(runs)
         if not transfer.empty:
             console.print(_transfer_table(transfer))
     else:
-        click.echo(rendered(fmt, boards, images, title))
+        click.echo(rendered(fmt, boards, images, title, transfer))
     for path in saves:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(rendered(format_of(path), boards, images, title), encoding="utf-8")
+        path.write_text(rendered(format_of(path), boards, images, title, transfer), encoding="utf-8")
         console.print(f"wrote {path}")
     if summary_run:
-        run_id = log_summary_run(client, runs, boards, images, title)
+        run_id = log_summary_run(client, runs, boards, images, title, transfer)
         console.print(f"summary run {run_id}: page, tables and figures logged as its artifacts")
 
 
 def _transfer_table(frame) -> Table:
-    table = Table(
-        title="Transfer: trained on (rows) × evaluated on (columns), primary metric, mean over seeds"
-    )
+    from marsad.leaderboard.render import TRANSFER_TITLE
+
+    table = Table(title=TRANSFER_TITLE)
     for name in [*frame.index.names, *frame.columns]:
         table.add_column(str(name), justify="left" if name in frame.index.names else "right")
     for index, row in frame.iterrows():

@@ -12,10 +12,15 @@ from marsad.leaderboard.table import Leaderboard
 SUFFIX_FORMATS = {".md": "markdown", ".csv": "csv", ".json": "json", ".html": "html", ".htm": "html"}
 
 
-def rendered(fmt: str, boards: list[Leaderboard], images: list[dict[str, bytes]], title: str) -> str:
+def rendered(
+    fmt: str, boards: list[Leaderboard], images: list[dict[str, bytes]], title: str, transfer=None
+) -> str:
+    """`transfer` (a transfer matrix) is added to the Markdown and HTML outputs."""
     if fmt == "html":
-        return render.to_html(boards, images, title)
-    return {"markdown": render.to_markdown, "csv": render.to_csv, "json": render.to_json}[fmt](boards)
+        return render.to_html(boards, images, title, transfer)
+    if fmt == "markdown":
+        return render.to_markdown(boards, transfer)
+    return {"csv": render.to_csv, "json": render.to_json}[fmt](boards)
 
 
 def format_of(path: Path) -> str:
@@ -27,7 +32,12 @@ def format_of(path: Path) -> str:
 
 
 def log_summary_run(
-    client, runs: list[RunRecord], boards: list[Leaderboard], images: list[dict[str, bytes]], title: str
+    client,
+    runs: list[RunRecord],
+    boards: list[Leaderboard],
+    images: list[dict[str, bytes]],
+    title: str,
+    transfer=None,
 ) -> str:
     """A run tagged `marsad.role=leaderboard` holding the page, tables and figures.
 
@@ -49,7 +59,7 @@ def log_summary_run(
             ("leaderboard.json", "json"),
             ("leaderboard.html", "html"),
         ):
-            (folder / name).write_text(rendered(fmt, boards, images, title), encoding="utf-8")
+            (folder / name).write_text(rendered(fmt, boards, images, title, transfer), encoding="utf-8")
         figures = folder / "figures"
         figures.mkdir()
         for board, pictures in zip(boards, images):

@@ -91,7 +91,23 @@ def to_rich(boards: list[Leaderboard], width: int = 200):
     return Group(*tables)
 
 
-def to_markdown(boards: list[Leaderboard]) -> str:
+TRANSFER_TITLE = "Transfer: trained on (rows) × evaluated on (columns), primary metric, mean over seeds"
+
+
+def transfer_markdown(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return ""
+    names = [*frame.index.names, *frame.columns]
+    lines = [
+        "| " + " | ".join(map(str, names)) + " |",
+        "|" + "|".join("---" if n in frame.index.names else "---:" for n in names) + "|",
+    ]
+    for index, row in frame.iterrows():
+        lines.append("| " + " | ".join([*index, *(_number(v) for v in row)]) + " |")
+    return f"### {TRANSFER_TITLE}\n\n" + "\n".join(lines) + "\n"
+
+
+def to_markdown(boards: list[Leaderboard], transfer: pd.DataFrame | None = None) -> str:
     parts = []
     for board in boards:
         frame = display_frame(board)
@@ -101,6 +117,8 @@ def to_markdown(boards: list[Leaderboard]) -> str:
         parts.append(
             f"### {board.title}\n\n" + "\n".join([header, rule, *lines]) + f"\n\n{footnote(board)}\n"
         )
+    if transfer is not None and not transfer.empty:
+        parts.append(transfer_markdown(transfer))
     return "\n".join(parts)
 
 
@@ -151,7 +169,10 @@ tr.best td{font-weight:600;background:#e6f4ea} tr.worse td{color:#6e7781}
 
 
 def to_html(
-    boards: list[Leaderboard], images: list[dict[str, bytes]], title: str = "Marsad leaderboard"
+    boards: list[Leaderboard],
+    images: list[dict[str, bytes]],
+    title: str = "Marsad leaderboard",
+    transfer: pd.DataFrame | None = None,
 ) -> str:
     """One static page: tables plus PNG figures inlined as data URIs (opens without a server)."""
     sections = []
@@ -175,6 +196,9 @@ def to_html(
             f'<p class="note">{html.escape(footnote(board))}</p>'
             f'<div class="figures">{pictures}</div></section>'
         )
+    if transfer is not None and not transfer.empty:
+        table = transfer.to_html(float_format=lambda v: f"{v:.3f}", na_rep="–", border=0)
+        sections.append(f"<section><h2>{html.escape(TRANSFER_TITLE)}</h2>{table}</section>")
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{PAGE_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{''.join(sections)}</body></html>"

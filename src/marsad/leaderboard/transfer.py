@@ -10,8 +10,9 @@ import pandas as pd
 
 from marsad.leaderboard.runs import RunRecord
 
-# Metrics of eval datasets are logged as `<dataset>.<split>_<metric>`, e.g. marsad_real.dev_micro_f1.
-ELSEWHERE = re.compile(r"^(?P<dataset>[\w-]+)\.(?P<split>[\w-]+)_(?P<metric>[a-z_0-9]+)$")
+# Metrics of eval datasets are logged as `<dataset>.<split>_<metric>`, e.g. marsad_real.dev_micro_f1;
+# split names (train, dev, test) hold no underscore, metric names may.
+ELSEWHERE = re.compile(r"^(?P<dataset>[\w-]+)\.(?P<split>[A-Za-z0-9-]+)_(?P<metric>[a-z_0-9]+)$")
 
 
 def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str = "test") -> pd.DataFrame:
