@@ -18,7 +18,8 @@ ELSEWHERE = re.compile(r"^(?P<dataset>[\w-]+)\.(?P<split>[A-Za-z0-9-]+)_(?P<metr
 def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str = "test") -> pd.DataFrame:
     """Rows: (task, trained on, model); columns: evaluated on; cells: mean over seeds.
 
-    The training dataset's own `split` is one column, so each row reads in-domain vs transfer.
+    Columns are the `split` (default test) of the training dataset and of every eval dataset,
+    so each row reads in-domain vs transfer.
     `metric` defaults to each task's primary metric. Empty when no run was evaluated elsewhere.
     """
     from marsad.leaderboard.table import primary_metric_of
@@ -33,7 +34,7 @@ def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str
             cells[key][f"{key[1]}.{split}"].append(own)
         for name, value in run.metrics.items():
             match = ELSEWHERE.match(name)
-            if match and match["metric"] == wanted:
+            if match and match["metric"] == wanted and match["split"] == split:
                 cells[key][f"{match['dataset']}.{match['split']}"].append(value)
                 has_transfer = True
     if not has_transfer:
