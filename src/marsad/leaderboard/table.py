@@ -156,15 +156,16 @@ def build_leaderboard(
     weights = stats.resample_weights(n_examples, n_resamples, seed)
     label_kind = examples[runs[0].run_id].label_kind
     single_accuracy = metric == "accuracy" and label_kind == "single"
+    # Per seed: counts summed over the examples, and the metric they give (pooled over folds).
+    totals = {key: [m.sum(0) for m in matrices] for key, matrices in counts.items()}
     records = []
     boots = {}
     for key, seeds in units.items():
         members = [r for rs in seeds.values() for r in rs]
+        scored = [float(stats.metric_from_counts(t, metric, n_examples)) for t in totals[key]]
         logged = [r.metrics.get(f"{split}_{metric}") for r in members]
-        if any(v is None for v in logged):  # not logged for this split: score the predictions
-            values = [float(stats.metric_from_counts(m.sum(0), metric, n_examples)) for m in counts[key]]
-        else:
-            values = logged
+        # Not logged for this split (e.g. an eval dataset's dev): use the scored predictions.
+        values = scored if any(v is None for v in logged) else logged
         boots[key] = stats.bootstrap_means(counts[key], metric, weights)
         low, high = stats.percentile_interval(boots[key])
         row = {
@@ -176,9 +177,7 @@ def build_leaderboard(
             "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
             "ci_low": low,
             "ci_high": high,
-            "pooled": float(
-                np.mean([stats.metric_from_counts(m.sum(0), metric, n_examples) for m in counts[key]])
-            ),
+            "pooled": float(np.mean(scored)),
         }
         folds = {r.tags.get("cv_fold") for r in members} - {None}
         if folds:
@@ -217,7 +216,7 @@ def build_leaderboard(
     per_class = pd.DataFrame(
         {
             rows.loc[rows["config_key"] == key, "model"].iloc[0]: np.mean(
-                [stats.per_label_f1(m.sum(0)) for m in counts[key]], axis=0
+                [stats.per_label_f1(t) for t in totals[key]], axis=0
             )
             for key in rows["config_key"]
         },
