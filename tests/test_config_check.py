@@ -60,3 +60,16 @@ def test_every_model_config_builds_a_valid_estimator_for_every_task_it_serves(tm
         for task in tasks:
             overrides = [f"model={model}", f"task={task}", "dataset=marsad_mini"]
             assert build_experiment(compose_config(overrides, tmp_path)).task.name == task
+
+
+def test_config_id_groups_seeds_and_ignores_a_preprocess_group_the_model_overrides(tmp_path):
+    from marsad.run import config_id
+
+    def cid(*overrides):
+        return config_id(compose_config(list(overrides), tmp_path))
+
+    assert cid("model=tfidf_svm", "seed=0") == cid("model=tfidf_svm", "seed=3")
+    assert cid("model=tfidf_svm", "preprocess=none") != cid("model=tfidf_svm", "preprocess=normalize")
+    assert cid("model=tfidf_svm", "model.estimator.classifier.C=2") != cid("model=tfidf_svm")
+    # The sentence-embedding models pin `normalizer: null`: the preprocess group changes nothing.
+    assert cid("model=use_logreg", "preprocess=none") == cid("model=use_logreg", "preprocess=normalize")

@@ -36,13 +36,15 @@ def config_id(cfg: DictConfig) -> str:
     """What a leaderboard row stands for: model and preprocessing, before the seed is filled in.
 
     Hashing the unresolved config keeps `${seed}` a literal, so seeds of one config share the id.
+    A model that pins its own normaliser ignores the preprocess group, so the group is left out.
     """
     import hashlib
     import json
 
     from omegaconf import OmegaConf
 
-    parts = [OmegaConf.to_container(cfg[group], resolve=False) for group in ("model", "preprocess")]
+    groups = ["model"] if "normalizer" in cfg.model.estimator else ["model", "preprocess"]
+    parts = [OmegaConf.to_container(cfg[group], resolve=False) for group in groups]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:10]
     return f"{cfg.model.name}-{digest}"
 
@@ -88,11 +90,10 @@ def run_experiment(cfg: DictConfig) -> float:
     name = f"{task.name}/{dataset.name}/{cfg.model.name}/seed={cfg.seed}"
     tags = {
         "task": task.name, "dataset": dataset.name, "model": cfg.model.name,
-        "preprocess": cfg.preprocess.name, "seed": str(cfg.seed), "git_commit": git_commit(),
+        "preprocess": effective_preprocess(cfg), "seed": str(cfg.seed), "git_commit": git_commit(),
         "config_id": config_id(cfg), "primary_metric": task.primary_metric,
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
-    tags["preprocess"] = effective_preprocess(cfg)  # a model may pin its own normaliser
     client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)
     timings: dict[str, float] = {}
     with tracked_run(cfg, name.replace("/", " · "), tags) as run_id:
