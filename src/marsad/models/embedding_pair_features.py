@@ -17,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
-from marsad.models.pair_features import PairFeatures
+from marsad.models.pair_features import edit_parts
 from marsad.models.sentence_embeddings import SentenceEmbeddings
 
 SENTENCE_PARTS = ("u", "v", "abs_diff", "product", "cosine")
@@ -78,7 +78,7 @@ class EmbeddingPairFeatures(BaseEstimator, TransformerMixin):
         # added/dropped: the words only in the text / only in the claim, as PairFeatures sees them
         sides = claims + texts
         if set(self.parts) & set(EDIT_PARTS):
-            added, dropped = PairFeatures._differences(claims, texts)
+            added, dropped = edit_parts(claims, texts)
             sides += added + dropped
         # One call: every distinct string is looked up or encoded once.
         vectors, n = self.embeddings_.transform(sides), len(claims)

@@ -52,20 +52,11 @@ class PairFeatures(BaseEstimator, TransformerMixin):
         self.char_sim_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(
             claims + texts
         )
-        added, dropped = self._differences(claims, texts)
+        added, dropped = edit_parts(claims, texts)
         base = self.ngram_features if self.ngram_features is not None else WordCharTfidf()
         self.added_ = clone(base).fit(added)
         self.dropped_ = clone(base).fit(dropped)
         return self
-
-    @staticmethod
-    def _differences(claims: list[str], texts: list[str]) -> tuple[list[str], list[str]]:
-        added, dropped = [], []
-        for claim, text in zip(claims, texts):
-            c, t = tokenize(claim), tokenize(text)
-            added.append(_difference(t, set(c)))
-            dropped.append(_difference(c, set(t)))
-        return added, dropped
 
     def cues(self, claims: list[str], texts: list[str]) -> np.ndarray:
         """Dense pair cues, one row per pair, columns named by CUE_NAMES."""
@@ -97,7 +88,7 @@ class PairFeatures(BaseEstimator, TransformerMixin):
 
     def transform(self, X) -> sp.csr_matrix:
         claims, texts = self._sides(X)
-        added, dropped = self._differences(claims, texts)
+        added, dropped = edit_parts(claims, texts)
         return sp.hstack(
             [
                 sp.csr_matrix(self.cues(claims, texts) * self.cue_weight),
@@ -105,3 +96,13 @@ class PairFeatures(BaseEstimator, TransformerMixin):
                 self.dropped_.transform(dropped),
             ]
         ).tocsr()
+
+
+def edit_parts(claims: list[str], texts: list[str]) -> tuple[list[str], list[str]]:
+    """Per pair, the words the text adds to its claim and the claim words it drops."""
+    added, dropped = [], []
+    for claim, text in zip(claims, texts):
+        c, t = tokenize(claim), tokenize(text)
+        added.append(_difference(t, set(c)))
+        dropped.append(_difference(c, set(t)))
+    return added, dropped
