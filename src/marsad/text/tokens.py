@@ -59,9 +59,19 @@ NEGATION_CUES = frozenset(
         "ترفض",
     ]
 )
-NEGATION_CUES = NEGATION_CUES | {
-    w.replace("ة", "ه").replace("ى", "ي").replace("إ", "ا") for w in NEGATION_CUES
-}
+# Words of denial and debunking: a report refuting a claim uses them ("نفت الوزارة", "شائعة مفبركة").
+DENIAL_CUES = frozenset(
+    "نفى نفت ينفي تنفي نفي نفيا كذب تكذيب يكذب زيف زائف زائفة مزاعم مزعوم مزعومة شائعات شائعة "
+    "إشاعات إشاعة ادعاءات ادعاء خاطئ خاطئة مفبرك مفبركة ملفق ملفقة دحض فند مضلل مضللة عار".split()
+)
+
+
+def _with_normalised(words: frozenset[str]) -> frozenset[str]:
+    return words | {w.replace("ة", "ه").replace("ى", "ي").replace("إ", "ا") for w in words}
+
+
+NEGATION_CUES = _with_normalised(NEGATION_CUES)
+DENIAL_CUES = _with_normalised(DENIAL_CUES)
 
 
 def tokenize(text: str) -> list[str]:
