@@ -57,9 +57,11 @@ def test_unifiedfc_never_reads_rationale_and_models_see_only_claim_and_text(real
 
 
 def test_unifiedfc_text_window_bounds_article_length(real_data_root):
-    frame = unifiedfc(real_data_root).frames["test"]
-    lengths = frame["text"].str.split().str.len()
-    assert lengths.max() <= 400 and lengths.min() > 0
+    dataset = load_dataset_config("unifiedfc_stance", str(real_data_root))
+    budget = dataset.tasks["stance"]["text_window"]["max_tokens"]
+    raw = read_json_dir(real_data_root / "unifiedfc" / "dataset", ["article", "stance"])["article"]
+    lengths = dataset.load(STANCE).frames["test"]["text"].str.split().str.len()
+    assert lengths.max() <= budget < raw.str.split().str.len().max() and lengths.min() > 0
 
 
 @pytest.mark.slow  # loads the corpus several times (~10-40 s)
