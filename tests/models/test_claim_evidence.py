@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
 
-from marsad.models import ClaimEvidence, EmbeddingPairFeatures, PairFeatures, SentenceEmbeddings
+from marsad.models import (
+    ClaimEvidence,
+    EmbeddingPairFeatures,
+    PairFeatures,
+    SentenceEmbeddings,
+    TextClassifier,
+)
 from marsad.models.claim_evidence import FEATURE_NAMES
+from tests.conftest import fixture_pairs
 
 CLAIM = "قصفت طائرات روسية مستشفى في مدينة إدلب"
 FILLER = [
@@ -74,9 +84,22 @@ def test_embedding_pair_features_append_the_evidence_block():
     assert np.allclose(with_evidence[:, :1], plain)
     assert np.allclose(with_evidence[:, 1:], evidence().fit(X).transform(X))
     lexical = EmbeddingPairFeatures(parts=["cosine"], evidence=evidence(), lexical=PairFeatures()).fit(X)
-    assert sp.issparse(lexical.transform(X)) and np.allclose(lexical.transform(X)[:, 1:17].toarray(), with_evidence[:, 1:])
+    assert sp.issparse(lexical.transform(X)) and np.allclose(
+        lexical.transform(X)[:, 1:17].toarray(), with_evidence[:, 1:]
+    )
 
 
 def test_top_k_must_be_positive():
     with pytest.raises(ValueError, match="top_k"):
         ClaimEvidence(top_k=0).fit(pairs(AGREES))
+
+
+def test_a_stance_classifier_with_evidence_learns_survives_pickling_and_predicts():
+    frame = pd.DataFrame(fixture_pairs(30))
+    X, y = frame[["claim", "text"]], frame["stance"].to_numpy()
+    features = EmbeddingPairFeatures(parts=["cosine"], evidence=evidence(), lexical=PairFeatures())
+    model = TextClassifier(LogisticRegression(C=10, max_iter=2000), features).fit(X[:60], y[:60])
+    restored = pickle.loads(pickle.dumps(model))  # as logged to MLflow: no encoder inside
+    assert "_encode" not in vars(restored.featurizer_.evidence_.embeddings_)
+    assert (restored.predict(X[60:]) == model.predict(X[60:])).all()
+    assert (model.predict(X[60:]) == y[60:]).mean() > 0.9

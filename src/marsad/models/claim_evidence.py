@@ -82,7 +82,8 @@ class ClaimEvidence(BaseEstimator, TransformerMixin):
         windows = [segments(t, encoder.max_chars, encoder.max_segments) for t in frame.iloc[:, 1].astype(str)]
         # One lookup for everything: every distinct claim and window is encoded at most once.
         vectors = encoder.embed_segments(list(dict.fromkeys(claims + [w for ws in windows for w in ws])))
-        return np.array([self._pair(claim, ws, vectors) for claim, ws in zip(claims, windows)], dtype=np.float64)
+        rows = [self._pair(claim, ws, vectors) for claim, ws in zip(claims, windows)]
+        return np.array(rows, dtype=np.float64).reshape(len(claims), len(FEATURE_NAMES))
 
     def _pair(self, claim: str, windows: list[str], vectors: dict[str, np.ndarray]) -> list[float]:
         u = vectors[claim]
