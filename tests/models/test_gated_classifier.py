@@ -56,6 +56,20 @@ def test_predict_follows_the_gate_threshold_not_the_product_argmax():
     assert (lenient.predict(between) != "unrelated").all()
 
 
+def test_label_indices_with_the_dataset_labels_give_the_same_model_as_names():
+    X, y = blobs()
+    names = ["agree", "disagree", "discuss", "unrelated"]
+    by_index = gated(labels=names).fit(X, np.array([names.index(c) for c in y]))
+    by_name = gated().fit(X, y)
+    assert by_index.gate_class_ == 3 and by_index.classes_.tolist() == [0, 1, 2, 3]
+    assert np.allclose(by_index.predict_proba(X), by_name.predict_proba(X))
+    assert [names[i] for i in by_index.predict(X)] == by_name.predict(X).tolist()
+    with pytest.raises(
+        ValueError, match=r"gate_label 'unrelated' is not one of the dataset's labels \['agree', 'other'\]"
+    ):
+        gated(labels=["agree", "other"]).fit(X, np.zeros(len(X), dtype=int))
+
+
 def test_missing_gate_label_or_bad_threshold_is_a_clear_error():
     X, y = blobs()
     with pytest.raises(

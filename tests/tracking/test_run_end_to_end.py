@@ -161,3 +161,20 @@ def test_logged_model_loads_back_and_predicts(tmp_path, corpus_dir):
     model = mlflow.sklearn.load_model(f"runs:/{runs[0].info.run_id}/model")
     assert model.predict(pd.Series(["غارة قصف انفجار في المدينة"])).shape == (1,)
     assert runs[0].data.metrics["model_size_bytes"] > 0
+
+
+def test_a_gated_stance_model_names_its_gate_class_through_the_dataset_labels(tmp_path, corpus_dir):
+    # Runs fit on label indices: `labels: ${dataset.tasks.stance.labels}` maps the gate's name.
+    overrides = ["task=stance", "model=use_evidence_gated", f"data_root={corpus_dir}"]
+    cfg = compose_config(
+        [*overrides, "model.estimator.classifier.gate_label=other"], tmp_path, FIXTURE_DATASET
+    )
+    assert run_experiment(cfg) > 0.6
+    _, runs = only_run(tmp_path)
+    assert runs[0].info.status == "FINISHED" and runs[0].data.metrics["test_macro_f1"] > 0.6
+
+    wrong = compose_config(overrides, tmp_path, FIXTURE_DATASET)  # the fixture has no 'unrelated'
+    with pytest.raises(ValueError, match=r"gate_label 'unrelated' is not one of the dataset's labels"):
+        run_experiment(wrong)
+    _, runs = only_run(tmp_path)
+    assert sorted(r.info.status for r in runs) == ["FAILED", "FINISHED"]

@@ -17,24 +17,35 @@ class GatedClassifier(ClassifierMixin, BaseEstimator):
     """`gate` (binary, with predict_proba) separates `gate_label` from the rest; `classifier`,
     fitted on the rest only, picks among them. predict: the rest's best class where the gate's
     probability of "not gate_label" exceeds `threshold`. predict_proba: P(gate_label) = 1 - g,
-    P(c) = g * P(c | not gate_label), columns in `classes_` order."""
+    P(c) = g * P(c | not gate_label), columns in `classes_` order.
 
-    def __init__(self, gate, classifier, gate_label: str = "unrelated", threshold: float = 0.5) -> None:
+    `labels`: the dataset's label names when y holds their indices (as Marsad runs fit models:
+    the config passes `${dataset.tasks.stance.labels}`); None when y holds the names."""
+
+    def __init__(
+        self, gate, classifier, gate_label: str = "unrelated", labels=None, threshold: float = 0.5
+    ) -> None:
         self.gate = gate
         self.classifier = classifier
         self.gate_label = gate_label
+        self.labels = labels
         self.threshold = threshold
 
     def fit(self, X, y) -> GatedClassifier:
         y = np.asarray(y)
         if y.ndim != 1:
             raise ValueError("GatedClassifier is for single-label tasks (one class per example)")
+        names = None if self.labels is None else list(self.labels)
+        if names is not None and self.gate_label not in names:
+            raise ValueError(f"gate_label {self.gate_label!r} is not one of the dataset's labels {names}")
+        self.gate_class_ = self.gate_label if names is None else names.index(self.gate_label)
         classes = np.unique(y)
-        rest = y != self.gate_label
-        if self.gate_label not in classes or len(np.unique(y[rest])) < 2:
+        rest = y != self.gate_class_
+        if self.gate_class_ not in classes or len(np.unique(y[rest])) < 2:
+            shown = classes.tolist() if names is None else [names[i] for i in classes]
             raise ValueError(
                 f"GatedClassifier needs gate_label {self.gate_label!r} and at least two other classes "
-                f"among the training labels {classes.tolist()}; set the model's classifier.gate_label"
+                f"among the training labels {shown}; set the model's classifier.gate_label"
             )
         if not 0 < self.threshold < 1:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
@@ -52,7 +63,7 @@ class GatedClassifier(ClassifierMixin, BaseEstimator):
         passed, inner = self._stages(X)
         column = {c: i for i, c in enumerate(self.classes_)}
         out = np.zeros((len(passed), len(self.classes_)))
-        out[:, column[self.gate_label]] = 1 - passed
+        out[:, column[self.gate_class_]] = 1 - passed
         for j, label in enumerate(self.classifier_.classes_):
             out[:, column[label]] = passed * inner[:, j]
         return out
@@ -60,4 +71,4 @@ class GatedClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         passed, inner = self._stages(X)
         best = self.classifier_.classes_[inner.argmax(axis=1)]
-        return np.where(passed > self.threshold, best, self.gate_label)
+        return np.where(passed > self.threshold, best, self.gate_class_)
