@@ -24,11 +24,11 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval
 
+from marsad.models.pair_features import pair_sides
 from marsad.models.sentence_embeddings import SentenceEmbeddings, segments
 from marsad.text.tokens import DENIAL_CUES, NEGATION_CUES, tokenize
 
@@ -76,10 +76,9 @@ class ClaimEvidence(BaseEstimator, TransformerMixin):
 
     def statistics(self, X) -> np.ndarray:
         """The raw (unscaled) statistics, one row per pair, columns named by FEATURE_NAMES."""
-        frame = pd.DataFrame(X)
-        claims = frame.iloc[:, 0].astype(str).tolist()
+        claims, texts = pair_sides(X)
         encoder = self.embeddings_
-        windows = [segments(t, encoder.max_chars, encoder.max_segments) for t in frame.iloc[:, 1].astype(str)]
+        windows = [segments(t, encoder.max_chars, encoder.max_segments) for t in texts]
         # One lookup for everything: every distinct claim and window is encoded at most once.
         vectors = encoder.embed_segments(list(dict.fromkeys(claims + [w for ws in windows for w in ws])))
         rows = [self._pair(claim, ws, vectors) for claim, ws in zip(claims, windows)]

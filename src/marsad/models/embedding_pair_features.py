@@ -15,11 +15,10 @@ best sentences, which a pooled article vector cannot say.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
-from marsad.models.pair_features import edit_parts
+from marsad.models.pair_features import edit_parts, pair_sides
 from marsad.models.sentence_embeddings import SentenceEmbeddings
 
 SENTENCE_PARTS = ("u", "v", "abs_diff", "product", "cosine")
@@ -66,11 +65,6 @@ class EmbeddingPairFeatures(BaseEstimator, TransformerMixin):
     def _embeddings(self) -> SentenceEmbeddings:
         return SentenceEmbeddings() if self.embeddings is None else self.embeddings
 
-    @staticmethod
-    def _sides(X) -> tuple[list[str], list[str]]:
-        frame = pd.DataFrame(X)
-        return frame.iloc[:, 0].astype(str).tolist(), frame.iloc[:, 1].astype(str).tolist()
-
     def fit(self, X, y=None) -> EmbeddingPairFeatures:
         self._validate_params()
         self.embeddings_ = clone(self._embeddings()).fit(X)
@@ -102,7 +96,7 @@ class EmbeddingPairFeatures(BaseEstimator, TransformerMixin):
         return np.hstack([available[part]() for part in self.parts])
 
     def transform(self, X):
-        claims, texts = self._sides(X)
+        claims, texts = pair_sides(X)
         dense = self.embedding_parts(claims, texts) * self.embedding_weight
         if getattr(self, "evidence_", None) is not None:  # absent from models pickled before it existed
             dense = np.hstack([dense, self.evidence_.transform(X)])

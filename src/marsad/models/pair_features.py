@@ -41,13 +41,8 @@ class PairFeatures(BaseEstimator, TransformerMixin):
         self.ngram_features = ngram_features
         self.cue_weight = cue_weight
 
-    @staticmethod
-    def _sides(X) -> tuple[list[str], list[str]]:
-        frame = pd.DataFrame(X)
-        return frame.iloc[:, 0].astype(str).tolist(), frame.iloc[:, 1].astype(str).tolist()
-
     def fit(self, X, y=None) -> PairFeatures:
-        claims, texts = self._sides(X)
+        claims, texts = pair_sides(X)
         self.word_sim_ = TfidfVectorizer(sublinear_tf=True).fit(claims + texts)
         self.char_sim_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(
             claims + texts
@@ -87,7 +82,7 @@ class PairFeatures(BaseEstimator, TransformerMixin):
         return np.hstack([cosines, np.asarray(rows, dtype=float).reshape(len(claims), -1)])
 
     def transform(self, X) -> sp.csr_matrix:
-        claims, texts = self._sides(X)
+        claims, texts = pair_sides(X)
         added, dropped = edit_parts(claims, texts)
         return sp.hstack(
             [
@@ -96,6 +91,12 @@ class PairFeatures(BaseEstimator, TransformerMixin):
                 self.dropped_.transform(dropped),
             ]
         ).tocsr()
+
+
+def pair_sides(X) -> tuple[list[str], list[str]]:
+    """The claims and the texts of a two-column pair frame (or array), as strings."""
+    frame = pd.DataFrame(X)
+    return frame.iloc[:, 0].astype(str).tolist(), frame.iloc[:, 1].astype(str).tolist()
 
 
 def edit_parts(claims: list[str], texts: list[str]) -> tuple[list[str], list[str]]:
