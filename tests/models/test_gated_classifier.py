@@ -80,6 +80,9 @@ def test_missing_gate_label_or_bad_threshold_is_a_clear_error():
         gated().fit(X[y != "agree"][:150], np.where(y[y != "agree"][:150] == "unrelated", "unrelated", "x"))
     with pytest.raises(ValueError, match="threshold"):
         gated(threshold=1.0).fit(X, y)
+    # the data-free checks also run alone, before a Marsad run reads any data
+    with pytest.raises(ValueError, match=r"gate_label 'unrelated' .*\['agree', 'other'\]"):
+        TextClassifier(gated(labels=["agree", "other"]), WordCharTfidf()).validate()
 
 
 def test_inside_a_text_classifier_on_sparse_pair_features():

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
+from marsad.errors import ConfigError
 from marsad.run import run_experiment
 from tests.conftest import FIXTURE_DATASET, compose_config
 
@@ -174,7 +175,9 @@ def test_a_gated_stance_model_names_its_gate_class_through_the_dataset_labels(tm
     assert runs[0].info.status == "FINISHED" and runs[0].data.metrics["test_macro_f1"] > 0.6
 
     wrong = compose_config(overrides, tmp_path, FIXTURE_DATASET)  # the fixture has no 'unrelated'
-    with pytest.raises(ValueError, match=r"gate_label 'unrelated' is not one of the dataset's labels"):
+    with pytest.raises(
+        ConfigError, match=r"use_evidence_gated.*gate_label 'unrelated' is not one of the dataset's labels"
+    ):
         run_experiment(wrong)
-    _, runs = only_run(tmp_path)
-    assert sorted(r.info.status for r in runs) == ["FAILED", "FINISHED"]
+    _, runs = only_run(tmp_path)  # refused before a run was created: still the one finished run
+    assert [r.info.status for r in runs] == ["FINISHED"]

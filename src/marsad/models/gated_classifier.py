@@ -31,13 +31,22 @@ class GatedClassifier(ClassifierMixin, BaseEstimator):
         self.labels = labels
         self.threshold = threshold
 
+    def validate(self) -> None:
+        """Checks that need no data; a Marsad run calls this before it creates its MLflow run."""
+        if not 0 < self.threshold < 1:
+            raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+        if self.labels is not None and self.gate_label not in list(self.labels):
+            raise ValueError(
+                f"gate_label {self.gate_label!r} is not one of the dataset's labels {list(self.labels)}; "
+                "set the model's classifier.gate_label"
+            )
+
     def fit(self, X, y) -> GatedClassifier:
+        self.validate()
         y = np.asarray(y)
         if y.ndim != 1:
             raise ValueError("GatedClassifier is for single-label tasks (one class per example)")
         names = None if self.labels is None else list(self.labels)
-        if names is not None and self.gate_label not in names:
-            raise ValueError(f"gate_label {self.gate_label!r} is not one of the dataset's labels {names}")
         self.gate_class_ = self.gate_label if names is None else names.index(self.gate_label)
         classes = np.unique(y)
         rest = y != self.gate_class_
@@ -47,8 +56,6 @@ class GatedClassifier(ClassifierMixin, BaseEstimator):
                 f"GatedClassifier needs gate_label {self.gate_label!r} and at least two other classes "
                 f"among the training labels {shown}; set the model's classifier.gate_label"
             )
-        if not 0 < self.threshold < 1:
-            raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
         self.gate_ = clone(self.gate).fit(X, rest)
         self.classifier_ = clone(self.classifier).fit(X[rest], y[rest])
         self.classes_ = classes

@@ -43,6 +43,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         for part in (self.classifier, self.features, self.normalizer):
             if part is not None and hasattr(part, "_parameter_constraints"):
                 part._validate_params()
+            if callable(getattr(part, "validate", None)):  # Marsad parts' own checks (GatedClassifier)
+                part.validate()
 
     # -- input preparation ------------------------------------------------------------------
     def _normalize(self, texts) -> list[str]:
