@@ -49,6 +49,31 @@ def config_id(cfg: DictConfig) -> str:
     return f"{cfg.model.name}-{digest}"
 
 
+def _flat(node, prefix: str = "") -> dict[str, str]:
+    if isinstance(node, dict | list):
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        return {k: v for key, value in items for k, v in _flat(value, f"{prefix}{key}.").items()}
+    return {prefix[:-1]: str(node)}
+
+
+def model_changes(cfg: DictConfig) -> str:
+    """How the run's model config departs from conf/model/<name>.yaml, as `key=value` pairs
+    (e.g. `classifier.C=0.03`), so a leaderboard row of an override is told from the config's."""
+    from omegaconf import OmegaConf
+
+    path = CONF_DIR / "model" / f"{cfg.model.name}.yaml"
+    if not path.exists():  # a model config kept outside conf/model: nothing to compare with
+        return ""
+    base = _flat(OmegaConf.to_container(OmegaConf.load(path), resolve=False))
+    ours = _flat(OmegaConf.to_container(cfg.model, resolve=False))
+    changed = [
+        f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
+        for key in sorted(base.keys() | ours.keys())
+        if ours.get(key) != base.get(key)
+    ]
+    return " ".join(changed)
+
+
 def evaluate_elsewhere(experiment, estimator, trained_on: LoadedSplits) -> tuple[list, dict[str, str]]:
     """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`,
     in a common label space when the label sets differ. Returns the results and run tags."""
@@ -91,7 +116,8 @@ def run_experiment(cfg: DictConfig) -> float:
     tags = {
         "task": task.name, "dataset": dataset.name, "model": cfg.model.name,
         "preprocess": effective_preprocess(cfg), "seed": str(cfg.seed), "git_commit": git_commit(),
-        "config_id": config_id(cfg), "primary_metric": task.primary_metric,
+        "config_id": config_id(cfg), "model_changes": model_changes(cfg),
+        "primary_metric": task.primary_metric,
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
     client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)

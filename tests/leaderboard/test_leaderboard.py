@@ -236,6 +236,17 @@ def test_a_rerun_replaces_its_earlier_run_instead_of_adding_a_seed(store):
     assert any("1 earlier runs" in note for note in board.notes)
 
 
+def test_an_override_of_a_model_config_gets_its_own_row_named_by_its_changes(store):
+    uri, client, gold, predictions = store
+    experiment_id = client.get_experiment_by_name("lb").experiment_id
+    changed = {"config_id": "weak-other", "model_changes": "classifier.C=0.03"}
+    log_fake_run(client, experiment_id, "weak", 0, gold, gold, extra_tags=changed)
+    board = build_leaderboard(find_runs(client), n_resamples=RESAMPLES)
+    rows = board.rows.set_index("model")
+    assert rows.loc["weak {classifier.C=0.03}", "mean"] == 1.0 and rows.loc["weak", "seeds"] == 3
+    assert rows.loc["weak {classifier.C=0.03}", "rank"] == 1
+
+
 def test_multi_label_runs_including_one_that_predicts_nothing(tmp_path):
     """Actor-style runs: label lists per example; an all-empty prediction column still ranks."""
     import pandas as pd

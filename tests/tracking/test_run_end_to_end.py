@@ -173,6 +173,7 @@ def test_a_gated_stance_model_names_its_gate_class_through_the_dataset_labels(tm
     assert run_experiment(cfg) > 0.6
     _, runs = only_run(tmp_path)
     assert runs[0].info.status == "FINISHED" and runs[0].data.metrics["test_macro_f1"] > 0.6
+    assert runs[0].data.tags["model_changes"] == "classifier.gate_label=other"  # the leaderboard shows it
 
     wrong = compose_config(overrides, tmp_path, FIXTURE_DATASET)  # the fixture has no 'unrelated'
     with pytest.raises(

@@ -26,8 +26,11 @@ class RunRecord:
 
     @property
     def config_label(self) -> str:
-        """What a leaderboard row stands for: the model config (and preprocessing if not the default)."""
+        """What a leaderboard row stands for: the model config, its overrides (`model_changes`)
+        and the preprocessing if not the default."""
         label = self.tags.get("model", "?")
+        if self.tags.get("model_changes"):
+            label += f" {{{self.tags['model_changes']}}}"
         if self.tags.get("preprocess", "normalize") != "normalize":
             label += f" [{self.tags['preprocess']}]"
         return label
