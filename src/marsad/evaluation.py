@@ -24,14 +24,19 @@ class SplitResult:
     seconds: float
 
 
-def full_scores(estimator, X, n_labels: int) -> np.ndarray:
-    """Scores with one column per declared label, also when training lacked some class."""
-    scores = estimator.predict_scores(X)
+def predict_with_scores(estimator, X, n_labels: int) -> tuple[np.ndarray, np.ndarray]:
+    """Predictions and scores, the scores with one column per declared label (also when training
+    lacked some class). Estimators with `predict_with_scores` featurise X once for both."""
+    if hasattr(estimator, "predict_with_scores"):
+        predicted, scores = estimator.predict_with_scores(X)
+    else:
+        predicted, scores = estimator.predict(X), estimator.predict_scores(X)
+    predicted = np.asarray(predicted)
     if scores.shape[1] == n_labels:
-        return scores
+        return predicted, scores
     full = np.full((scores.shape[0], n_labels), np.nan)
     full[:, estimator.classes_] = scores
-    return full
+    return predicted, full
 
 
 PREVIEW_CHARS = 240
@@ -55,8 +60,7 @@ def evaluate_split(
     are both mapped into the common label space first and scored there."""
     X = task.features(frame)
     start = time.perf_counter()
-    y_pred = estimator.predict(X)
-    scores = full_scores(estimator, X, len(label_names))
+    y_pred, scores = predict_with_scores(estimator, X, len(label_names))
     seconds = time.perf_counter() - start
     if mapping is not None:
         y_pred, scores = mapping.map_predictions(y_pred, scores, label_names)
@@ -76,4 +80,4 @@ def evaluate_split(
             "text": preview(frame, task),
         }
     )
-    return SplitResult(split, metrics, per_class, predictions, y_true, np.asarray(y_pred), seconds)
+    return SplitResult(split, metrics, per_class, predictions, y_true, y_pred, seconds)

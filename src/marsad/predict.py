@@ -73,7 +73,7 @@ def predict_texts(model: LoadedModel, texts: list[str], claims: list[str] | None
     Scores are probabilities for probabilistic models and decision scores otherwise, in the
     model's own scale, as logged in its predictions.
     """
-    from marsad.evaluation import full_scores
+    from marsad.evaluation import predict_with_scores
 
     if model.task == "stance":
         if not claims:
@@ -83,8 +83,7 @@ def predict_texts(model: LoadedModel, texts: list[str], claims: list[str] | None
     else:
         frame = pd.DataFrame({"text": texts})
         X = frame["text"]
-    predicted = np.asarray(model.estimator.predict(X))
-    scores = full_scores(model.estimator, X, len(model.label_names))
+    predicted, scores = predict_with_scores(model.estimator, X, len(model.label_names))
     results = []
     for row in range(len(frame)):
         if predicted.ndim == 2:

@@ -37,6 +37,15 @@ def test_text_classifier_serves_all_label_kinds_and_clones():
     assert (model.predict(articles["text"][60:]) == topics[60:]).mean() > 0.8
     assert model.predict_scores(articles["text"][60:]).shape == (30, 3)
 
+    # evaluation asks for both: one featurisation (the embedding models' costly part) gives them
+    calls = []
+    transform = model.featurizer_.transform
+    model.featurizer_.transform = lambda texts: calls.append(len(texts)) or transform(texts)
+    predicted, scores = model.predict_with_scores(articles["text"][60:])
+    assert calls == [30]
+    assert (predicted == model.predict(articles["text"][60:])).all()
+    assert np.allclose(scores, model.predict_scores(articles["text"][60:]))
+
     actors = np.array(
         [[int(a in row) for a in ("isis", "sdf", "united_nations")] for row in articles["actors"]]
     )

@@ -99,7 +99,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def predict_scores(self, X) -> np.ndarray:
         """A score per class (per label for multi-label): probabilities where the classifier
         has them, decision values otherwise. Shape (n_examples, n_classes)."""
+        return self._scores(self._features(X))
+
+    def predict_with_scores(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """predict(X) and predict_scores(X) from one featurisation, the costly part for the
+        embedding models (evaluation and `marsad predict` need both)."""
         features = self._features(X)
+        return np.asarray(self.classifier_.predict(features)), self._scores(features)
+
+    def _scores(self, features) -> np.ndarray:
         if hasattr(self.classifier_, "predict_proba"):
             scores = self.classifier_.predict_proba(features)
             if isinstance(scores, list):  # multi-output dummy: one (n, 2) array per label

@@ -198,7 +198,11 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         return self.predict_proba(X)
 
     def predict(self, X) -> np.ndarray:
+        return self.predict_with_scores(X)[0]
+
+    def predict_with_scores(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions and probabilities from one forward pass over X."""
         proba = self.predict_proba(X)
         if self.multilabel_:
-            return (proba >= self.threshold_).astype(np.int64)
-        return self.classes_[proba.argmax(axis=1)]
+            return (proba >= self.threshold_).astype(np.int64), proba
+        return self.classes_[proba.argmax(axis=1)], proba
