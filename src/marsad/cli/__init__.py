@@ -10,6 +10,7 @@ import os
 import click
 
 from marsad import __version__
+from marsad.cli.cache import cache
 from marsad.cli.data import data
 from marsad.cli.leaderboard import compare, leaderboard
 from marsad.cli.predict import predict
@@ -27,7 +28,7 @@ def main() -> None:
 # MLflow's per-file download bars would bury the output of a one-line command.
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
-for command in (data, leaderboard, compare, predict):
+for command in (data, leaderboard, compare, predict, cache):
     main.add_command(command)
 
 if __name__ == "__main__":
