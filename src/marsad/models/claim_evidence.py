@@ -63,10 +63,15 @@ class ClaimEvidence(BaseEstimator, TransformerMixin):
         return self.embeddings
 
     def fit(self, X, y=None) -> ClaimEvidence:
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None) -> np.ndarray:
+        """fit(X).transform(X), computing the statistics of X once."""
         self._validate_params()
         self.embeddings_ = clone(self._embeddings()).fit(X)
-        self.scaler_ = StandardScaler().fit(self.statistics(X))
-        return self
+        self.scaler_ = StandardScaler()
+        return self.scaler_.fit_transform(self.statistics(X))
 
     def transform(self, X) -> np.ndarray:
         return self.scaler_.transform(self.statistics(X))

@@ -66,11 +66,16 @@ class EmbeddingPairFeatures(BaseEstimator, TransformerMixin):
         return SentenceEmbeddings() if self.embeddings is None else self.embeddings
 
     def fit(self, X, y=None) -> EmbeddingPairFeatures:
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """fit(X).transform(X) with one pass of each block over X (as TfidfVectorizer.fit does)."""
         self._validate_params()
         self.embeddings_ = clone(self._embeddings()).fit(X)
-        self.lexical_ = None if self.lexical is None else clone(self.lexical).fit(X, y)
-        self.evidence_ = None if self.evidence is None else clone(self.evidence).fit(X, y)
-        return self
+        self.lexical_ = None if self.lexical is None else clone(self.lexical)
+        self.evidence_ = None if self.evidence is None else clone(self.evidence)
+        return self._combine(X, lambda block: block.fit_transform(X, y))
 
     def embedding_parts(self, claims: list[str], texts: list[str]) -> np.ndarray:
         """The dense parts in `self.parts` order: (n, k * dim [+ 1 for the cosine])."""
@@ -96,10 +101,14 @@ class EmbeddingPairFeatures(BaseEstimator, TransformerMixin):
         return np.hstack([available[part]() for part in self.parts])
 
     def transform(self, X):
+        return self._combine(X, lambda block: block.transform(X))
+
+    def _combine(self, X, apply):
+        """Embedding parts, then the evidence and lexical blocks as `apply` makes them."""
         claims, texts = pair_sides(X)
         dense = self.embedding_parts(claims, texts) * self.embedding_weight
         if getattr(self, "evidence_", None) is not None:  # absent from models pickled before it existed
-            dense = np.hstack([dense, self.evidence_.transform(X)])
+            dense = np.hstack([dense, apply(self.evidence_)])
         if self.lexical_ is None:
             return dense
-        return sp.hstack([sp.csr_matrix(dense), self.lexical_.transform(X)]).tocsr()
+        return sp.hstack([sp.csr_matrix(dense), apply(self.lexical_)]).tocsr()

@@ -45,6 +45,10 @@ class WordCharTfidf(BaseEstimator, TransformerMixin):
         self.union_ = self._union().fit(list(X))
         return self
 
+    def fit_transform(self, X, y=None) -> sp.csr_matrix:
+        self.union_ = self._union()
+        return self.union_.fit_transform(list(X)).tocsr()
+
     def transform(self, X) -> sp.csr_matrix:
         return self.union_.transform(list(X)).tocsr()
 

@@ -42,19 +42,30 @@ class PairFeatures(BaseEstimator, TransformerMixin):
         self.cue_weight = cue_weight
 
     def fit(self, X, y=None) -> PairFeatures:
-        claims, texts = pair_sides(X)
-        self.word_sim_ = TfidfVectorizer(sublinear_tf=True).fit(claims + texts)
-        self.char_sim_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(
-            claims + texts
-        )
-        added, dropped = edit_parts(claims, texts)
-        base = self.ngram_features if self.ngram_features is not None else WordCharTfidf()
-        self.added_ = clone(base).fit(added)
-        self.dropped_ = clone(base).fit(dropped)
+        self.fit_transform(X, y)
         return self
 
-    def cues(self, claims: list[str], texts: list[str]) -> np.ndarray:
-        """Dense pair cues, one row per pair, columns named by CUE_NAMES."""
+    def fit_transform(self, X, y=None) -> sp.csr_matrix:
+        """fit(X).transform(X) in one pass: each vectoriser reads the training texts once."""
+        claims, texts = pair_sides(X)
+        self.word_sim_ = TfidfVectorizer(sublinear_tf=True)
+        self.char_sim_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        sides = [vectorizer.fit_transform(claims + texts) for vectorizer in (self.word_sim_, self.char_sim_)]
+        added, dropped = edit_parts(claims, texts)
+        base = self.ngram_features if self.ngram_features is not None else WordCharTfidf()
+        self.added_, self.dropped_ = clone(base), clone(base)
+        return self._stack(
+            self.cues(claims, texts, sides),
+            self.added_.fit_transform(added),
+            self.dropped_.fit_transform(dropped),
+        )
+
+    def cues(self, claims: list[str], texts: list[str], sides=None) -> np.ndarray:
+        """Dense pair cues, one row per pair, columns named by CUE_NAMES. `sides`: the word and
+        char TF-IDF matrices of claims + texts, when fit_transform has them already."""
+        if sides is None:
+            sides = [vectorizer.transform(claims + texts) for vectorizer in (self.word_sim_, self.char_sim_)]
+        n = len(claims)
         rows = []
         for claim, text in zip(claims, texts):
             c, t = set(tokenize(claim)), set(tokenize(text))
@@ -75,22 +86,18 @@ class PairFeatures(BaseEstimator, TransformerMixin):
                 max(0.0, np.log1p(len(t)) - np.log1p(len(c))),
                 max(0.0, np.log1p(len(c)) - np.log1p(len(t))),
             ])  # fmt: skip
-        cosines = np.column_stack([
-            _rowwise_cosine(self.word_sim_.transform(claims), self.word_sim_.transform(texts)),
-            _rowwise_cosine(self.char_sim_.transform(claims), self.char_sim_.transform(texts)),
-        ])  # fmt: skip
+        cosines = np.column_stack([_rowwise_cosine(m[:n], m[n:]) for m in sides])
         return np.hstack([cosines, np.asarray(rows, dtype=float).reshape(len(claims), -1)])
 
     def transform(self, X) -> sp.csr_matrix:
         claims, texts = pair_sides(X)
         added, dropped = edit_parts(claims, texts)
-        return sp.hstack(
-            [
-                sp.csr_matrix(self.cues(claims, texts) * self.cue_weight),
-                self.added_.transform(added),
-                self.dropped_.transform(dropped),
-            ]
-        ).tocsr()
+        return self._stack(
+            self.cues(claims, texts), self.added_.transform(added), self.dropped_.transform(dropped)
+        )
+
+    def _stack(self, cues: np.ndarray, added, dropped) -> sp.csr_matrix:
+        return sp.hstack([sp.csr_matrix(cues * self.cue_weight), added, dropped]).tocsr()
 
 
 def pair_sides(X) -> tuple[list[str], list[str]]:

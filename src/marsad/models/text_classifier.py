@@ -76,7 +76,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         prepared = self._prepare(X)
         y = np.asarray(y)
         self.multilabel_ = y.ndim == 2
-        self.featurizer_ = self._make_featurizer(prepared).fit(prepared, y)
+        self.featurizer_ = self._make_featurizer(prepared)
+        features = self.featurizer_.fit_transform(prepared, y)  # one pass over the training texts
         classifier = clone(self.classifier)
         # Classifiers that fit a label matrix themselves (MLP: one net, a shared hidden layer)
         # keep it; the others are fitted one-vs-rest.
@@ -86,7 +87,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         )
         if self.multilabel_ and not native:
             classifier = OneVsRestClassifier(classifier)
-        self.classifier_ = classifier.fit(self.featurizer_.transform(prepared), y)
+        self.classifier_ = classifier.fit(features, y)
         self.classes_ = np.arange(y.shape[1]) if self.multilabel_ else np.unique(y)
         return self
 
