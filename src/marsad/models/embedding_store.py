@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -37,11 +38,18 @@ class EmbeddingStore:
         """The key of the exact string the encoder sees."""
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def _connect(self) -> sqlite3.Connection:
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one read or write: committed, then closed (not left to the garbage
+        collector, which could close it after `marsad cache clear` and unlink a new file's WAL)."""
         db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-        return db
+        try:
+            with db:  # commit, or roll back on error
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+                yield db
+        finally:
+            db.close()
 
     def get(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -60,7 +68,3 @@ class EmbeddingStore:
                 "INSERT OR IGNORE INTO vectors VALUES (?, ?)",
                 ((k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items),
             )
-
-
-def _key(segment: str) -> str:
-    return hashlib.sha256(segment.encode("utf-8")).hexdigest()
