@@ -8,6 +8,7 @@ from omegaconf.errors import ValidationError
 
 from marsad.config_check import build_experiment, choices
 from marsad.errors import ConfigError
+from marsad.run import model_changes
 from tests.conftest import compose_config
 
 
@@ -73,3 +74,12 @@ def test_config_id_groups_seeds_and_ignores_a_preprocess_group_the_model_overrid
     assert cid("model=tfidf_svm", "model.estimator.classifier.C=2") != cid("model=tfidf_svm")
     # The sentence-embedding models pin `normalizer: null`: the preprocess group changes nothing.
     assert cid("model=use_logreg", "preprocess=none") == cid("model=use_logreg", "preprocess=normalize")
+
+
+def test_model_changes_name_only_what_a_run_overrides_in_its_composed_model(tmp_path):
+    # tiny_bert_quick extends tiny_bert through its defaults list: composed, it changes nothing
+    assert model_changes(compose_config(["task=topic", "model=tiny_bert_quick"], tmp_path)) == ""
+    changed = ["task=topic", "model=tiny_bert_quick", "model.estimator.epochs=2", "seed=5"]
+    assert model_changes(compose_config(changed, tmp_path)) == "epochs=2"  # seed is not the model's
+    added = ["task=topic", "model=tfidf_svm", "+model.estimator.classifier.tol=0.01"]
+    assert model_changes(compose_config(added, tmp_path)) == "classifier.tol=0.01"

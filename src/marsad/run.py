@@ -56,15 +56,32 @@ def _flat(node, prefix: str = "") -> dict[str, str]:
     return {prefix[:-1]: str(node)}
 
 
+def configured_model(name: str) -> DictConfig | None:
+    """Model option `name` as Hydra composes it (its defaults list included), or None when the
+    search path has no such option. Inside `marsad-run` the app's search path is used."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import MissingConfigException
+
+    overrides = [f"+model={name}"]
+    try:
+        if GlobalHydra.instance().is_initialized():
+            return compose(config_name=None, overrides=overrides).model
+        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+            return compose(config_name=None, overrides=overrides).model
+    except MissingConfigException:
+        return None
+
+
 def model_changes(cfg: DictConfig) -> str:
-    """How the run's model config departs from conf/model/<name>.yaml, as `key=value` pairs
+    """How the run's model config departs from its option as configured, as `key=value` pairs
     (e.g. `classifier.C=0.03`), so a leaderboard row of an override is told from the config's."""
     from omegaconf import OmegaConf
 
-    path = CONF_DIR / "model" / f"{cfg.model.name}.yaml"
-    if not path.exists():  # a model config kept outside conf/model: nothing to compare with
+    configured = configured_model(cfg.model.name)
+    if configured is None:
         return ""
-    base = _flat(OmegaConf.to_container(OmegaConf.load(path), resolve=False))
+    base = _flat(OmegaConf.to_container(configured, resolve=False))
     ours = _flat(OmegaConf.to_container(cfg.model, resolve=False))
     changed = [
         f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
