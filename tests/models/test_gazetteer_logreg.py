@@ -43,6 +43,8 @@ def test_scores_are_probabilities_and_zero_without_a_candidate(fitted):
     assert (scores[0] == 0).all()
     assert ((scores >= 0) & (scores <= 1)).all()
     assert scores[1, LABELS.index("isis")] > 0.5 and scores[1, LABELS.index("iraq_government")] > 0.5
+    labels, same = fitted.predict_with_scores(["هاجم تنظيم داعش حاجزا للجيش العراقي."])
+    assert np.array_equal(same[0], scores[1]) and np.array_equal(labels[0], scores[1] >= fitted.threshold)
 
 
 def test_estimator_contract():

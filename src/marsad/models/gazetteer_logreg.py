@@ -113,4 +113,9 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         return scores
 
     def predict(self, X) -> np.ndarray:
-        return (self.predict_scores(X) >= self.threshold).astype(np.int64)
+        return self.predict_with_scores(X)[0]
+
+    def predict_with_scores(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Predictions and scores from one pass of the matcher (evaluation needs both)."""
+        scores = self.predict_scores(X)
+        return (scores >= self.threshold).astype(np.int64), scores
