@@ -8,7 +8,7 @@ from omegaconf.errors import ValidationError
 
 from marsad.config_check import build_experiment, choices
 from marsad.errors import ConfigError
-from marsad.run import model_changes
+from marsad.tracking.identity import model_changes
 from tests.conftest import compose_config
 
 
@@ -64,7 +64,7 @@ def test_every_model_config_builds_a_valid_estimator_for_every_task_it_serves(tm
 
 
 def test_config_id_groups_seeds_and_ignores_a_preprocess_group_the_model_overrides(tmp_path):
-    from marsad.run import config_id
+    from marsad.tracking.identity import config_id
 
     def cid(*overrides):
         return config_id(compose_config(list(overrides), tmp_path))

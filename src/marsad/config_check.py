@@ -7,6 +7,7 @@ half-made run behind, and the error names the valid choices.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from hydra.utils import instantiate
@@ -18,7 +19,8 @@ from marsad.errors import ConfigError, ModelNotForTask
 from marsad.models import TextClassifier
 from marsad.tasks import Task
 
-CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
+CONF_PACKAGE = "marsad.conf"  # the checkout's conf/, mapped into the package (pyproject.toml)
+CONF_DIR = Path(str(files(CONF_PACKAGE)))
 
 
 def choices(group: str) -> list[str]:

@@ -53,13 +53,19 @@ def resolve_model(client, reference: str) -> tuple[str, str]:
 
 
 def load_model(client, reference: str) -> LoadedModel:
+    import mlflow.artifacts
     import mlflow.sklearn
     from mlflow.exceptions import MlflowException
 
     uri, run_id = resolve_model(client, reference)
     try:
         tags = client.get_run(run_id).data.tags
-        estimator = mlflow.sklearn.load_model(uri)
+        # Downloaded through this client's store, then loaded from disk: MLflow's global
+        # tracking URI may name another store.
+        local = mlflow.artifacts.download_artifacts(
+            artifact_uri=uri, tracking_uri=client.tracking_uri, registry_uri=client._registry_uri
+        )
+        estimator = mlflow.sklearn.load_model(local)
     except (MlflowException, OSError) as err:
         raise MarsadError(f"cannot load model '{reference}' ({uri}): {err}") from err
     if "task" not in tags or "label_set" not in tags:

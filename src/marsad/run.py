@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import hydra
 from omegaconf import DictConfig
 
-from marsad.config_check import CONF_DIR, build_experiment, effective_preprocess
+from marsad.config_check import CONF_PACKAGE, build_experiment, effective_preprocess
 from marsad.config_schema import register
 
 if TYPE_CHECKING:
@@ -30,65 +30,6 @@ def stage(name: str, timings: dict[str, float]):
     start = time.perf_counter()
     yield
     timings[name] = time.perf_counter() - start
-
-
-def config_id(cfg: DictConfig) -> str:
-    """What a leaderboard row stands for: model and preprocessing, before the seed is filled in.
-
-    Hashing the unresolved config keeps `${seed}` a literal, so seeds of one config share the id.
-    A model that pins its own normaliser ignores the preprocess group, so the group is left out.
-    """
-    import hashlib
-    import json
-
-    from omegaconf import OmegaConf
-
-    groups = ["model"] if "normalizer" in cfg.model.estimator else ["model", "preprocess"]
-    parts = [OmegaConf.to_container(cfg[group], resolve=False) for group in groups]
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:10]
-    return f"{cfg.model.name}-{digest}"
-
-
-def _flat(node, prefix: str = "") -> dict[str, str]:
-    if isinstance(node, dict | list):
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        return {k: v for key, value in items for k, v in _flat(value, f"{prefix}{key}.").items()}
-    return {prefix[:-1]: str(node)}
-
-
-def configured_model(name: str) -> DictConfig | None:
-    """Model option `name` as Hydra composes it (its defaults list included), or None when the
-    search path has no such option. Inside `marsad-run` the app's search path is used."""
-    from hydra import compose, initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.errors import MissingConfigException
-
-    overrides = [f"+model={name}"]
-    try:
-        if GlobalHydra.instance().is_initialized():
-            return compose(config_name=None, overrides=overrides).model
-        with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            return compose(config_name=None, overrides=overrides).model
-    except MissingConfigException:
-        return None
-
-
-def model_changes(cfg: DictConfig) -> str:
-    """How the run's model config departs from its option as configured, as `key=value` pairs
-    (e.g. `classifier.C=0.03`), so a leaderboard row of an override is told from the config's."""
-    from omegaconf import OmegaConf
-
-    configured = configured_model(cfg.model.name)
-    if configured is None:
-        return ""
-    base = _flat(OmegaConf.to_container(configured, resolve=False))
-    ours = _flat(OmegaConf.to_container(cfg.model, resolve=False))
-    changed = [
-        f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
-        for key in sorted(base.keys() | ours.keys())
-        if ours.get(key) != base.get(key)
-    ]
-    return " ".join(changed)
 
 
 def evaluate_elsewhere(experiment, estimator, trained_on: LoadedSplits) -> tuple[list, dict[str, str]]:
@@ -124,8 +65,10 @@ def run_experiment(cfg: DictConfig) -> float:
     """Run one configured experiment and return its primary metric on dev (else test)."""
     from marsad.evaluation import evaluate_split
     from marsad.tracking import log_results
+    from marsad.tracking.client import tracking_client
+    from marsad.tracking.identity import config_id, model_changes
     from marsad.tracking.provenance import git_commit, package_versions
-    from marsad.tracking.run_context import client_for, tracked_run
+    from marsad.tracking.run_context import tracked_run
 
     experiment = build_experiment(cfg)  # raises ConfigError before any run exists
     task, dataset, estimator = experiment.task, experiment.dataset, experiment.estimator
@@ -137,7 +80,7 @@ def run_experiment(cfg: DictConfig) -> float:
         "primary_metric": task.primary_metric,
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
-    client, _ = client_for(cfg.tracking.uri, cfg.tracking.experiment)
+    client = tracking_client(cfg.tracking.uri)
     timings: dict[str, float] = {}
     with tracked_run(cfg, name.replace("/", " · "), tags) as run_id:
         log_results.log_params(run_id, client, cfg)
@@ -195,8 +138,8 @@ def run_experiment(cfg: DictConfig) -> float:
     return primary.get("dev", primary.get("test", float("nan")))
 
 
-# An absolute path: a console script has no calling file for Hydra to resolve a relative one.
-@hydra.main(version_base="1.3", config_path=str(CONF_DIR), config_name="config")
+# The configs ship inside the package (conf/ mapped to marsad.conf), so a wheel finds them too.
+@hydra.main(version_base="1.3", config_path=f"pkg://{CONF_PACKAGE}", config_name="config")
 def main(cfg: DictConfig) -> float:
     from marsad.errors import ModelNotForTask
     from marsad.tracking.run_context import current_sweep

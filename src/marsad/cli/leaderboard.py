@@ -61,15 +61,16 @@ def leaderboard(
 ) -> None:
     """Rank model configurations per task and dataset: mean ± std over seeds, 95% bootstrap CI,
     paired test against the best row, costs. Reads only MLflow."""
-    from marsad.leaderboard import build_leaderboard, client_for, find_runs, sections
+    from marsad.leaderboard import build_leaderboard, find_runs, sections
     from marsad.leaderboard.plots import figures
     from marsad.leaderboard.publish import format_of, log_summary_run, rendered
     from marsad.leaderboard.render import to_rich
     from marsad.leaderboard.transfer import transfer_matrix
+    from marsad.tracking.client import tracking_client
 
     console = Console(stderr=fmt != "table")
     try:
-        client = client_for(tracking_uri)
+        client = tracking_client(tracking_uri)
         runs = find_runs(client, experiments, task=task, dataset=dataset, sweep=sweep, model=models)
         if not runs:
             raise LeaderboardError("no finished Marsad runs match these filters")
@@ -119,12 +120,12 @@ def _transfer_table(frame) -> Table:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def compare(run_a, run_b, tracking_uri, split, metric, sample, as_json) -> None:
     """Compare two runs example by example on the same test data."""
-    from marsad.leaderboard import client_for
     from marsad.leaderboard.compare import compare_runs
     from marsad.leaderboard.runs import run_record
+    from marsad.tracking.client import tracking_client
 
     try:
-        client = client_for(tracking_uri)
+        client = tracking_client(tracking_uri)
         result = compare_runs(
             run_record(client, run_a), run_record(client, run_b), split=split, metric=metric, sample=sample
         )

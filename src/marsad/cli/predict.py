@@ -40,8 +40,8 @@ def _read_texts(source: str, lines: bool) -> list[str]:
 def predict(model, source, tracking_uri, claims, claims_file, lines, top, fmt) -> None:
     """Classify SOURCE (a UTF-8 file, or - for stdin) with MODEL: a run id, runs:/ID/model,
     models:/NAME/VERSION or models:/NAME@ALIAS."""
-    from marsad.leaderboard import client_for
     from marsad.predict import load_model, predict_texts
+    from marsad.tracking.client import tracking_client
 
     texts = _read_texts(source, lines)
     claim_list = list(claims)
@@ -50,7 +50,7 @@ def predict(model, source, tracking_uri, claims, claims_file, lines, top, fmt) -
             c.strip() for c in Path(claims_file).read_text(encoding="utf-8").splitlines() if c.strip()
         ]
     try:
-        loaded = load_model(client_for(tracking_uri), model)
+        loaded = load_model(tracking_client(tracking_uri), model)
         results = predict_texts(loaded, texts, claim_list)
     except MarsadError as err:
         raise click.ClickException(str(err)) from err

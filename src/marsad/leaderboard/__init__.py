@@ -4,7 +4,7 @@ Only what tracking wrote is read (tags, metrics, the predictions artifact), so a
 works on runs logged on any machine, to a local sqlite file or a shared tracking server.
 """
 
-from marsad.leaderboard.runs import LeaderboardError, RunRecord, client_for, find_runs
+from marsad.leaderboard.runs import LeaderboardError, RunRecord, find_runs
 from marsad.leaderboard.table import Leaderboard, build_leaderboard, sections
 
 __all__ = [
@@ -12,7 +12,6 @@ __all__ = [
     "LeaderboardError",
     "RunRecord",
     "build_leaderboard",
-    "client_for",
     "find_runs",
     "sections",
 ]

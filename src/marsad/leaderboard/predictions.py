@@ -8,6 +8,7 @@ A local artifact store is read in place, which is as fast as any cache.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,24 +35,33 @@ def _local_path(artifact_uri: str) -> Path | None:
     return None
 
 
-def _path(run_id: str, artifact_uri: str) -> Path:
+def _path(run_id: str, artifact_uri: str, tracking_uri: str | None) -> Path:
     path = _local_path(artifact_uri)
     if path is not None and path.exists():
         return path
     path = cache_dir("predictions") / f"{run_id}.parquet"
     if not path.exists():
         import mlflow.artifacts
+        from mlflow.exceptions import MlflowException
 
-        try:
-            downloaded = mlflow.artifacts.download_artifacts(artifact_uri=f"{artifact_uri}/{ARTIFACT}")
-        except Exception as err:  # the store's own error types vary by backend
-            raise LeaderboardError(f"run {run_id}: cannot read its {ARTIFACT} artifact: {err}") from err
-        shutil.copyfile(downloaded, path)
+        try:  # through the store the run was read from (mlflow-artifacts: URIs name no host)
+            downloaded = mlflow.artifacts.download_artifacts(
+                artifact_uri=f"{artifact_uri}/{ARTIFACT}", tracking_uri=tracking_uri
+            )
+        except (MlflowException, OSError) as err:  # OSError: requests' connection errors too
+            raise LeaderboardError(
+                f"run {run_id}: cannot download {artifact_uri}/{ARTIFACT} through {tracking_uri}: {err}"
+            ) from err
+        partial = path.with_suffix(f".{os.getpid()}.part")  # never a half-written cache entry
+        shutil.copyfile(downloaded, partial)
+        partial.replace(path)
     return path
 
 
-def _split_table(run_id: str, artifact_uri: str, label: str, split: str, columns: list[str]) -> pa.Table:
-    table = pq.read_table(_path(run_id, artifact_uri), columns=columns)
+def _split_table(
+    run_id: str, artifact_uri: str, tracking_uri: str | None, label: str, split: str, columns: list[str]
+) -> pa.Table:
+    table = pq.read_table(_path(run_id, artifact_uri, tracking_uri), columns=columns)
     selected = table.filter(pc.equal(table["split"], split))
     if selected.num_rows == 0:
         raise LeaderboardError(
@@ -93,14 +103,16 @@ def _indicators(column: pa.ChunkedArray, label_names: list[str], where: str) -> 
 
 def run_examples(run: RunRecord, split: str, label_names: list[str]) -> ScoredExamples:
     """What a run scored on `split` (e.g. 'test' or 'marsad_real.dev'); cached per process."""
-    return _examples(run.run_id, run.artifact_uri, split, tuple(label_names), run.config_label)
+    return _examples(
+        run.run_id, run.artifact_uri, run.tracking_uri, split, tuple(label_names), run.config_label
+    )
 
 
 @lru_cache(maxsize=8192)
 def _examples(
-    run_id: str, artifact_uri: str, split: str, labels: tuple[str, ...], label: str
+    run_id: str, artifact_uri: str, tracking_uri: str | None, split: str, labels: tuple[str, ...], label: str
 ) -> ScoredExamples:
-    table = _split_table(run_id, artifact_uri, label, split, COLUMNS)
+    table = _split_table(run_id, artifact_uri, tracking_uri, label, split, COLUMNS)
     where = f"run {run_id} predictions.parquet ({split})"
     ids = table["id"].to_numpy()
     gold = _indicators(table["gold"], list(labels), where)
@@ -116,6 +128,8 @@ def _examples(
 
 def run_predictions(run: RunRecord, split: str) -> pd.DataFrame:
     """The run's predictions on `split` as a frame (id, gold, predicted and, if logged, text)."""
-    path = _path(run.run_id, run.artifact_uri)
+    path = _path(run.run_id, run.artifact_uri, run.tracking_uri)
     columns = COLUMNS + (["text"] if "text" in pq.read_schema(path).names else [])
-    return _split_table(run.run_id, run.artifact_uri, run.config_label, split, columns).to_pandas()
+    return _split_table(
+        run.run_id, run.artifact_uri, run.tracking_uri, run.config_label, split, columns
+    ).to_pandas()

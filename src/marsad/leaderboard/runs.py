@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from marsad.errors import MarsadError
-
-DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
 
 
 class LeaderboardError(MarsadError):
@@ -23,6 +20,7 @@ class RunRecord:
     artifact_uri: str
     start_time: int = 0
     name: str = ""
+    tracking_uri: str | None = None  # the store it was read from: its artifacts are read there too
 
     @property
     def config_label(self) -> str:
@@ -39,16 +37,6 @@ class RunRecord:
     def config_key(self) -> str:
         """Runs that differ only in seed (and CV fold) share this key."""
         return self.tags.get("config_id") or self.config_label
-
-
-def tracking_uri(uri: str | None) -> str:
-    return uri or os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI
-
-
-def client_for(uri: str | None):
-    from mlflow.tracking import MlflowClient
-
-    return MlflowClient(tracking_uri(uri))
 
 
 def experiment_ids(client, names: tuple[str, ...] | list[str]) -> list[str]:
@@ -106,11 +94,11 @@ def find_runs(
             continue
         if model and tags.get("model") not in model:
             continue
-        records.append(_record(run))
+        records.append(_record(run, client.tracking_uri))
     return records
 
 
-def _record(run) -> RunRecord:
+def _record(run, tracking_uri: str | None = None) -> RunRecord:
     return RunRecord(
         run_id=run.info.run_id,
         experiment_id=run.info.experiment_id,
@@ -119,6 +107,7 @@ def _record(run) -> RunRecord:
         artifact_uri=run.info.artifact_uri,
         start_time=run.info.start_time or 0,
         name=run.info.run_name or "",
+        tracking_uri=tracking_uri,
     )
 
 
@@ -132,4 +121,4 @@ def run_record(client, run_id: str) -> RunRecord:
         raise LeaderboardError(f"no run '{run_id}' at {client.tracking_uri}: {err.message}") from err
     if "task" not in run.data.tags:
         raise LeaderboardError(f"run {run_id} is not a Marsad training run (it has no 'task' tag)")
-    return _record(run)
+    return _record(run, client.tracking_uri)

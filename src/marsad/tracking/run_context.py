@@ -1,7 +1,7 @@
 """The MLflow run around one experiment: created late, marked FAILED with its traceback early.
 
-Per-process caches keep the one-off costs (importing mlflow, opening or creating the sqlite
-store, looking up the experiment) off the per-run path of a sweep.
+A per-process cache (`tracking.client.experiment_id`) keeps the one-off costs (opening or
+creating the store, looking up the experiment) off the per-run path of a sweep.
 """
 
 from __future__ import annotations
@@ -10,24 +10,14 @@ import logging
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from marsad.tracking.client import experiment_id, tracking_client
 from marsad.tracking.sweep import read_sweep
 
 log = logging.getLogger(__name__)
-
-
-@cache
-def client_for(uri: str, experiment: str):
-    import mlflow
-    from mlflow.tracking import MlflowClient
-
-    mlflow.set_tracking_uri(uri)
-    exp = mlflow.set_experiment(experiment)
-    return MlflowClient(uri), exp.experiment_id
 
 
 def current_sweep() -> dict | None:
@@ -49,7 +39,7 @@ def tracked_run(cfg: DictConfig, run_name: str, tags: dict[str, str]) -> Iterato
     """
     import mlflow
 
-    client, experiment_id = client_for(cfg.tracking.uri, cfg.tracking.experiment)
+    client = tracking_client(cfg.tracking.uri)
     sweep = current_sweep()
     if sweep:
         tags = {
@@ -57,8 +47,12 @@ def tracked_run(cfg: DictConfig, run_name: str, tags: dict[str, str]) -> Iterato
             "marsad.sweep_id": sweep["sweep_id"],
             "mlflow.parentRunId": sweep["parent_run_id"],
         }
-    run = client.create_run(experiment_id, run_name=run_name, tags=tags)
+    run = client.create_run(
+        experiment_id(client.tracking_uri, cfg.tracking.experiment), run_name=run_name, tags=tags
+    )
     run_id = run.info.run_id
+    # The fluent API (log_model) writes to the global URI: point it at this run's store each time.
+    mlflow.set_tracking_uri(client.tracking_uri)
     mlflow.start_run(run_id=run_id)
     try:
         yield run_id

@@ -68,13 +68,13 @@ def read_sweep(sweep_dir: str | Path) -> dict[str, Any] | None:
 
 class MlflowSweepCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from marsad.tracking.run_context import client_for
+        from marsad.tracking.client import experiment_id, tracking_client
 
         n_jobs = check_all_jobs(config)
         sweep_id = uuid.uuid4().hex[:12]
-        client, experiment_id = client_for(config.tracking.uri, config.tracking.experiment)
+        client = tracking_client(config.tracking.uri)
         parent = client.create_run(
-            experiment_id,
+            experiment_id(client.tracking_uri, config.tracking.experiment),
             run_name=f"sweep-{sweep_id}",
             tags={"marsad.sweep_id": sweep_id, "marsad.role": "sweep", "marsad.jobs": str(n_jobs)},
         )

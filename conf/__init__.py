@@ -1,0 +1,1 @@
+# Makes conf/ the package `marsad.conf` (see pyproject.toml), found by Hydra as pkg://marsad.conf.

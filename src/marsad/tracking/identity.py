@@ -1,0 +1,68 @@
+"""What a run is, as its tags say it: the leaderboard row it belongs to (`config_id`) and how its
+model departs from the configured option (`model_changes`). Written by `marsad-run`, read by the
+leaderboard through the tags alone."""
+
+from __future__ import annotations
+
+from omegaconf import DictConfig
+
+from marsad.config_check import CONF_PACKAGE
+
+
+def config_id(cfg: DictConfig) -> str:
+    """What a leaderboard row stands for: model and preprocessing, before the seed is filled in.
+
+    Hashing the unresolved config keeps `${seed}` a literal, so seeds of one config share the id.
+    A model that pins its own normaliser ignores the preprocess group, so the group is left out.
+    """
+    import hashlib
+    import json
+
+    from omegaconf import OmegaConf
+
+    groups = ["model"] if "normalizer" in cfg.model.estimator else ["model", "preprocess"]
+    parts = [OmegaConf.to_container(cfg[group], resolve=False) for group in groups]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:10]
+    return f"{cfg.model.name}-{digest}"
+
+
+def _flat(node, prefix: str = "") -> dict[str, str]:
+    if isinstance(node, dict | list):
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        return {k: v for key, value in items for k, v in _flat(value, f"{prefix}{key}.").items()}
+    return {prefix[:-1]: str(node)}
+
+
+def configured_model(name: str) -> DictConfig | None:
+    """Model option `name` as Hydra composes it (its defaults list included), or None when the
+    search path has no such option. Inside `marsad-run` the app's search path is used."""
+    from hydra import compose, initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import MissingConfigException
+
+    overrides = [f"+model={name}"]
+    try:
+        if GlobalHydra.instance().is_initialized():
+            return compose(config_name=None, overrides=overrides).model
+        with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
+            return compose(config_name=None, overrides=overrides).model
+    except MissingConfigException:
+        return None
+
+
+def model_changes(cfg: DictConfig) -> str:
+    """How the run's model config departs from its option as configured, as `key=value` pairs
+    (e.g. `classifier.C=0.03`), so a leaderboard row of an override is told from the config's."""
+    from omegaconf import OmegaConf
+
+    configured = configured_model(cfg.model.name)
+    if configured is None:
+        return ""
+    base = _flat(OmegaConf.to_container(configured, resolve=False))
+    ours = _flat(OmegaConf.to_container(cfg.model, resolve=False))
+    changed = [
+        f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
+        for key in sorted(base.keys() | ours.keys())
+        if ours.get(key) != base.get(key)
+    ]
+    return " ".join(changed)
