@@ -1,15 +1,28 @@
-"""Arabic orthographic normalisation built on camel-tools' offline `camel_tools.utils`.
+"""Arabic orthographic normalisation, with the standard library only.
 
-Only `camel_tools.utils` is imported: the rest of camel-tools downloads data on first use.
+It reproduces camel-tools' `camel_tools.utils` steps character for character (its Unicode fix-up
+and NFKC, `dediac_ar`, `normalize_alef_ar`, `normalize_alef_maksura_ar`,
+`normalize_teh_marbuta_ar`, then a character map), so the default config runs on the core
+install and scores made with camel-tools do not move (tests/text/test_normalize.py compares
+both on the corpora).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
 TATWEEL = "\u0640"
+# Ligatures NFKC would spell with a Farsi yeh or split oddly; camel-tools fixes them first.
+UNICODE_FIXES = str.maketrans({"\ufdfc": "ريال", "\ufdfd": "بسم الله الرحمن الرحيم"})
+# camel-tools' AR_DIAC_CHARSET: tanween, short vowels, shadda, sukun, superscript alef.
+DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
+ALEF_FORMS = "\u0625\u0623\u0671\u0622"  # إ أ ٱ آ -> ا
+ALEF = "\u0627"
+ALEF_MAKSURA, YEH = "\u0649", "\u064a"  # ى -> ي
+TEH_MARBUTA, HEH = "\u0629", "\u0647"  # ة -> ه
 # Arabic-Indic (U+0660..) and Eastern Arabic-Indic (U+06F0..) digits -> ASCII digits.
 DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
 # Arabic punctuation and typographic quotes -> their plain ASCII counterparts.
@@ -26,14 +39,6 @@ PUNCTUATION = {
     "’": "'",
     "…": "...",
 }
-
-
-def _require_camel_tools():
-    try:
-        from camel_tools.utils import charmap, dediac, normalize
-    except ImportError as err:  # pragma: no cover - depends on the install
-        raise ImportError("preprocess=normalize needs camel-tools: pip install 'marsad[arabic]'") from err
-    return charmap, dediac, normalize
 
 
 class ArabicNormalizer(BaseEstimator, TransformerMixin):
@@ -64,31 +69,31 @@ class ArabicNormalizer(BaseEstimator, TransformerMixin):
     def fit(self, X: Iterable[str], y=None) -> ArabicNormalizer:
         return self
 
-    def _mapper(self):
-        charmap, _, _ = _require_camel_tools()
-        table = {}
-        if self.digits:
-            table |= DIGITS
-        if self.punctuation:
-            table |= PUNCTUATION
-        if self.tatweel:
-            table[TATWEEL] = ""
-        return charmap.CharMapper(table) if table else None
-
-    def normalize(self, text: str, mapper=None) -> str:
-        _, dediac, normalize = _require_camel_tools()
-        text = normalize.normalize_unicode(text)
+    def _table(self) -> dict[int, str]:
+        """One translation table for every step after NFKC. Applying it at once equals camel-tools'
+        sequence of steps: no step's output is another step's input (ا ي ه and ASCII map to
+        themselves)."""
+        mapping: dict[str, str] = {}
         if self.diacritics:
-            text = dediac.dediac_ar(text)
+            mapping |= dict.fromkeys(DIACRITICS, "")
         if self.alef:
-            text = normalize.normalize_alef_ar(text)  # أ إ آ ٱ -> ا
+            mapping |= dict.fromkeys(ALEF_FORMS, ALEF)
         if self.alef_maksura:
-            text = normalize.normalize_alef_maksura_ar(text)  # ى -> ي
+            mapping[ALEF_MAKSURA] = YEH
         if self.teh_marbuta:
-            text = normalize.normalize_teh_marbuta_ar(text)  # ة -> ه
-        mapper = mapper or self._mapper()
-        return mapper.map_string(text) if mapper else text
+            mapping[TEH_MARBUTA] = HEH
+        if self.digits:
+            mapping |= DIGITS
+        if self.punctuation:
+            mapping |= PUNCTUATION
+        if self.tatweel:
+            mapping[TATWEEL] = ""
+        return str.maketrans(mapping)
+
+    def normalize(self, text: str, table: dict[int, str] | None = None) -> str:
+        text = unicodedata.normalize("NFKC", text.translate(UNICODE_FIXES))
+        return text.translate(self._table() if table is None else table)
 
     def transform(self, X: Iterable[str]) -> list[str]:
-        mapper = self._mapper()  # built once per call, not once per text
-        return [self.normalize(text, mapper) for text in X]
+        table = self._table()  # built once per call, not once per text
+        return [self.normalize(text, table) for text in X]
