@@ -42,3 +42,8 @@ class DatasetError(MarsadError):
         if field is not None:
             where.append(f"field '{field}'")
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class TrackingError(MarsadError):
+    """A tracking store that cannot be reached or refuses us: the message names the URI and what
+    to check (server up, address, credentials), in one line."""

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import hydra
+from hydra.errors import CompactHydraException
 from omegaconf import DictConfig
 
 from marsad.config_check import CONF_PACKAGE, build_experiment, effective_preprocess
@@ -65,7 +66,7 @@ def run_experiment(cfg: DictConfig) -> float:
     """Run one configured experiment and return its primary metric on dev (else test)."""
     from marsad.evaluation import evaluate_split
     from marsad.tracking import log_results
-    from marsad.tracking.client import tracking_client
+    from marsad.tracking.client import check_reachable, experiment_id, tracking_client
     from marsad.tracking.identity import config_id, model_changes
     from marsad.tracking.provenance import git_commit, package_versions
     from marsad.tracking.run_context import tracked_run
@@ -81,11 +82,28 @@ def run_experiment(cfg: DictConfig) -> float:
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
     client = tracking_client(cfg.tracking.uri)
+    check_reachable(client.tracking_uri)  # a dead or refusing store fails here, before any work
     timings: dict[str, float] = {}
+    data = None
+    if cfg.get("resume"):  # a finished run of this job? Its data fingerprint needs the data loaded
+        from marsad.tracking import resume
+
+        found = resume.candidates(client, experiment_id(client.tracking_uri, cfg.tracking.experiment), tags)
+        if found:
+            with stage("load", timings):
+                data = dataset.load(task)
+            done = resume.same_data(found, data.fingerprint, data.tags.get("cv_fold"))
+            if done is not None:
+                log.info("skip      %s: finished run %s (%s) has this config, seed, fold and data",
+                         name, done.info.run_id, done.info.run_name)  # fmt: skip
+                metrics = done.data.metrics
+                primary = task.primary_metric
+                return metrics.get(f"dev_{primary}", metrics.get(f"test_{primary}", float("nan")))
     with tracked_run(cfg, name.replace("/", " · "), tags) as run_id:
         log_results.log_params(run_id, client, cfg)
-        with stage("load", timings):
-            data = dataset.load(task)
+        if data is None:
+            with stage("load", timings):
+                data = dataset.load(task)
         sizes = ", ".join(f"{s} {n}" for s, n in data.sizes().items())
         log.info(
             "load      %s: %s · fingerprint %s (%.2f s)",
@@ -138,19 +156,24 @@ def run_experiment(cfg: DictConfig) -> float:
     return primary.get("dev", primary.get("test", float("nan")))
 
 
+class ReportedError(CompactHydraException):
+    """A MarsadError on its way out of Hydra, which prints a CompactHydraException as its message
+    alone, without a traceback (HYDRA_FULL_ERROR=1 shows it, with the MarsadError as its cause)."""
+
+
 # The configs ship inside the package (conf/ mapped to marsad.conf), so a wheel finds them too.
 @hydra.main(version_base="1.3", config_path=f"pkg://{CONF_PACKAGE}", config_name="config")
 def main(cfg: DictConfig) -> float:
-    from marsad.errors import ModelNotForTask
+    from marsad.errors import MarsadError, ModelNotForTask
     from marsad.tracking.run_context import current_sweep
 
     try:
         return run_experiment(cfg)
-    except ModelNotForTask as err:
-        if current_sweep() is None:
-            raise
-        log.info("skip      %s (no run created)", err)  # a models × tasks grid: not an error
-        return float("nan")
+    except MarsadError as err:
+        if isinstance(err, ModelNotForTask) and current_sweep() is not None:
+            log.info("skip      %s (no run created)", err)  # a models × tasks grid: not an error
+            return float("nan")
+        raise ReportedError(f"marsad-run: {type(err).__name__}: {err}") from err
 
 
 if __name__ == "__main__":

@@ -14,11 +14,27 @@ from marsad.cli.cache import cache
 from marsad.cli.data import data
 from marsad.cli.leaderboard import compare, leaderboard
 from marsad.cli.predict import predict
+from marsad.cli.runs import runs
+from marsad.errors import MarsadError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class MarsadGroup(click.Group):
+    """Prints a MarsadError (bad config, data or store) as one line and exits 1; `--debug`
+    lets it through with its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MarsadError as err:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(f"{type(err).__name__}: {err}") from err
+
+
+@click.group(cls=MarsadGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="marsad")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error, not just its message.")
+def main(debug: bool) -> None:
     """Marsad: topic, actor and stance classifiers for Arabic conflict news.
 
     Train and log runs with `marsad-run` (Hydra); use these commands around them.
@@ -28,7 +44,7 @@ def main() -> None:
 # MLflow's per-file download bars would bury the output of a one-line command.
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
-for command in (data, leaderboard, compare, predict, cache):
+for command in (data, leaderboard, compare, predict, cache, runs):
     main.add_command(command)
 
 if __name__ == "__main__":
