@@ -1,0 +1,54 @@
+"""What the sweep drills share: running `marsad-run --multirun` on the fixture corpus into a
+temporary sqlite store, and reading back what that store holds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from mlflow.tracking import MlflowClient
+
+BIN = Path(sys.executable).parent
+
+
+def store_uri(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/mlflow.db"
+
+
+def sweep_args(tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str) -> list[str]:
+    return [
+        str(BIN / "marsad-run"), "--multirun", "--config-dir", str(conf_dir),
+        "dataset=fixture", f"data_root={corpus_dir}", f"tracking.uri={store_uri(tmp_path)}",
+        "tracking.log_model=false", f"hydra.sweep.dir={tmp_path}/sweeps/${{now:%H-%M-%S-%f}}", *overrides,
+    ]  # fmt: skip
+
+
+def run_sweep(tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str, timeout: int = 300):
+    """Run a sweep to its end; returns the completed process (stdout and stderr together)."""
+    return subprocess.run(
+        sweep_args(tmp_path, corpus_dir, conf_dir, *overrides),
+        cwd=tmp_path,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def marsad(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "marsad"), *args], capture_output=True, text=True, timeout=timeout, env=os.environ.copy()
+    )
+
+
+def runs_of(tmp_path: Path, experiment: str = "marsad") -> tuple[list, list]:
+    """(sweep parents, job runs) of the experiment."""
+    client = MlflowClient(store_uri(tmp_path))
+    found = client.get_experiment_by_name(experiment)
+    runs = client.search_runs([found.experiment_id], max_results=1000) if found else []
+    parents = [r for r in runs if r.data.tags.get("marsad.role") == "sweep"]
+    jobs = [r for r in runs if "task" in r.data.tags]
+    return parents, jobs
