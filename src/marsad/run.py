@@ -66,11 +66,12 @@ def run_experiment(cfg: DictConfig) -> float:
     """Run one configured experiment and return its primary metric on dev (else test)."""
     from marsad.evaluation import evaluate_split
     from marsad.tracking import log_results
-    from marsad.tracking.client import check_reachable, experiment_id, tracking_client
+    from marsad.tracking.client import check_reachable, experiment_id, resolve_uri, tracking_client
     from marsad.tracking.identity import config_id, model_changes
     from marsad.tracking.provenance import git_commit, package_versions
     from marsad.tracking.run_context import tracked_run
 
+    check_reachable(resolve_uri(cfg.tracking.uri))  # a dead or refusing store fails first, in seconds
     experiment = build_experiment(cfg)  # raises ConfigError before any run exists
     task, dataset, estimator = experiment.task, experiment.dataset, experiment.estimator
     name = f"{task.name}/{dataset.name}/{cfg.model.name}/seed={cfg.seed}"
@@ -82,7 +83,6 @@ def run_experiment(cfg: DictConfig) -> float:
         **{f"version.{k}": v for k, v in package_versions().items()},
     }  # fmt: skip
     client = tracking_client(cfg.tracking.uri)
-    check_reachable(client.tracking_uri)  # a dead or refusing store fails here, before any work
     timings: dict[str, float] = {}
     data = None
     if cfg.get("resume"):  # a finished run of this job? Its data fingerprint needs the data loaded

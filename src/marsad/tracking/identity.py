@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from omegaconf import DictConfig
 
-from marsad.config_check import CONF_PACKAGE
+from marsad.config_check import compose_option
 
 
 def config_id(cfg: DictConfig) -> str:
@@ -33,29 +33,12 @@ def _flat(node, prefix: str = "") -> dict[str, str]:
     return {prefix[:-1]: str(node)}
 
 
-def configured_model(name: str) -> DictConfig | None:
-    """Model option `name` as Hydra composes it (its defaults list included), or None when the
-    search path has no such option. Inside `marsad-run` the app's search path is used."""
-    from hydra import compose, initialize_config_module
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.errors import MissingConfigException
-
-    overrides = [f"+model={name}"]
-    try:
-        if GlobalHydra.instance().is_initialized():
-            return compose(config_name=None, overrides=overrides).model
-        with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
-            return compose(config_name=None, overrides=overrides).model
-    except MissingConfigException:
-        return None
-
-
 def model_changes(cfg: DictConfig) -> str:
     """How the run's model config departs from its option as configured, as `key=value` pairs
     (e.g. `classifier.C=0.03`), so a leaderboard row of an override is told from the config's."""
     from omegaconf import OmegaConf
 
-    configured = configured_model(cfg.model.name)
+    configured = compose_option("model", cfg.model.name)  # the user's --config-dir too
     if configured is None:
         return ""
     base = _flat(OmegaConf.to_container(configured, resolve=False))

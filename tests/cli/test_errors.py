@@ -1,0 +1,57 @@
+"""A MarsadError reaches the user as one line and a non-zero exit, from `marsad-run` and `marsad`;
+HYDRA_FULL_ERROR=1 and `marsad --debug` show the traceback. Each runs in a fresh process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def run(command: str, args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / command), *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def error_lines(result: subprocess.CompletedProcess, needle: str) -> list[str]:
+    return [line for line in (result.stdout + result.stderr).splitlines() if needle in line]
+
+
+def test_marsad_run_config_error_is_one_line_without_traceback(tmp_path):
+    result = run("marsad-run", ["task=topic", "dataset=ans_stance"], tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    message = "ConfigError: dataset 'ans_stance' cannot serve task 'topic': it serves ['stance']"
+    lines = error_lines(result, message)
+    assert len(lines) == 1 and lines[0].startswith("marsad-run: ConfigError"), result.stderr
+    assert "'ant_topic', 'marsad_mini', 'marsad_real'" in lines[0]  # the datasets that do serve it
+    assert not (tmp_path / "mlflow.db").exists()  # refused before a run or store was made
+
+    full = run("marsad-run", ["task=topic", "dataset=ans_stance"], tmp_path, HYDRA_FULL_ERROR="1")
+    assert full.returncode == 1
+    assert "Traceback" in full.stderr and "marsad.errors.ConfigError" in full.stderr
+
+
+def test_marsad_dataset_error_is_one_line_and_debug_shows_the_traceback(tmp_path):
+    missing = tmp_path / "no-such-root"
+    result = run("marsad", ["data", "describe", "ans_stance"], tmp_path, MARSAD_DATA_DIR=str(missing))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: DatasetError: {missing}/ans/stance/train.csv: file not found; check the dataset's "
+        "`path` and the data root (config key `data_root` or the MARSAD_DATA_DIR environment variable)"
+    ]
+    debug = run(
+        "marsad", ["--debug", "data", "describe", "ans_stance"], tmp_path, MARSAD_DATA_DIR=str(missing)
+    )
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr and "marsad.errors.DatasetError" in debug.stderr
