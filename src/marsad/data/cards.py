@@ -15,7 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from marsad.data.paths import checkout_root
 
-DOCS_PATH = checkout_root() / "docs" / "datasets.md"
+DOCS_PATH = (checkout_root() or Path(".")) / "docs" / "datasets.md"  # installed: ./docs
 DOCS_COMMAND = "marsad data docs"
 
 

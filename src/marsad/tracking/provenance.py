@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
 PACKAGES = (
     "marsad",
@@ -23,10 +22,18 @@ PACKAGES = (
 )
 
 
+NOT_A_CHECKOUT = "not-a-checkout"
+
+
 @cache
 def git_commit() -> str:
-    """The checkout's commit, with '-dirty' when tracked files changed; 'unknown' outside git."""
-    root = Path(__file__).resolve().parents[3]
+    """The checkout's commit, with '-dirty' when tracked files changed. An installed wheel (or a
+    checkout that is not a git work tree) has none: 'not-a-checkout'; 'unknown' without git."""
+    from marsad.data.paths import checkout_root
+
+    root = checkout_root()
+    if root is None:
+        return NOT_A_CHECKOUT
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
@@ -38,7 +45,9 @@ def git_commit() -> str:
             text=True,
             check=True,
         ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+    except subprocess.CalledProcessError:
+        return NOT_A_CHECKOUT
+    except OSError:  # no git executable
         return "unknown"
     return f"{commit}-dirty" if dirty else commit
 
