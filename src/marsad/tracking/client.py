@@ -54,7 +54,8 @@ def _unreachable_reason(err: BaseException) -> str | None:
     while seen is not None:
         if isinstance(seen, requests.exceptions.RetryError):
             return "it kept answering with server errors"
-        if isinstance(seen, requests.exceptions.Timeout):
+        timed_out = isinstance(seen, requests.exceptions.Timeout) or "timed out" in str(seen)
+        if isinstance(seen, requests.exceptions.RequestException) and timed_out:
             return "no answer within the timeout"
         if isinstance(seen, requests.exceptions.ConnectionError):
             return "connection failed"

@@ -130,10 +130,13 @@ class MlflowSweepCallback(Callback):
         from marsad.tracking.client import check_reachable, experiment_id, resolve_uri, tracking_client
         from marsad.tracking.heartbeat import DEFAULT_INTERVAL_SECONDS, Heartbeat, owner_tags
 
-        n_jobs = check_all_jobs(config)
         uri = resolve_uri(config.tracking.uri)
         try:  # Hydra turns a callback's exception into a warning: exit to stop the sweep
-            check_reachable(uri)
+            check_reachable(uri)  # first: a dead store fails in seconds, before composing all jobs
+        except TrackingError as err:
+            raise SystemExit(f"marsad-run: {type(err).__name__}: {err}") from err
+        n_jobs = check_all_jobs(config)
+        try:
             client = tracking_client(uri)
             experiment = experiment_id(uri, config.tracking.experiment)
             signature = sweep_signature(config)
@@ -157,7 +160,7 @@ class MlflowSweepCallback(Callback):
                     },
                 ).info.run_id  # fmt: skip
         except TrackingError as err:
-            raise SystemExit(f"marsad-run: {err}") from err
+            raise SystemExit(f"marsad-run: {type(err).__name__}: {err}") from err
         sweep_dir = Path(config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         (sweep_dir / SWEEP_FILE).write_text(
