@@ -47,3 +47,7 @@ class DatasetError(MarsadError):
 class TrackingError(MarsadError):
     """A tracking store that cannot be reached or refuses us: the message names the URI and what
     to check (server up, address, credentials), in one line."""
+
+
+class ServerError(MarsadError):
+    """A server program (PostgreSQL, `mlflow server`) that cannot be installed, started or reached."""

@@ -15,6 +15,7 @@ from marsad.cli.data import data
 from marsad.cli.leaderboard import compare, leaderboard
 from marsad.cli.predict import predict
 from marsad.cli.runs import runs
+from marsad.cli.server import server
 from marsad.errors import MarsadError
 
 
@@ -44,7 +45,7 @@ def main(debug: bool) -> None:
 # MLflow's per-file download bars would bury the output of a one-line command.
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
-for command in (data, leaderboard, compare, predict, cache, runs):
+for command in (data, leaderboard, compare, predict, cache, runs, server):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -183,6 +183,11 @@ class MlflowSweepCallback(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         self._close(failed_sweep=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The joblib launcher pickles Hydra's context (callbacks included) to its workers: the
+        heartbeat thread belongs to the launching process only."""
+        return {key: value for key, value in self.__dict__.items() if key != "heartbeat"}
+
     def _close(self, failed_sweep: bool) -> None:
         """End the parent run once: FINISHED when Hydra reached the end hook, else FAILED with
         `marsad.failed_jobs`. Runs again at exit as a no-op."""
