@@ -52,6 +52,34 @@ def resolve_model(client, reference: str) -> tuple[str, str]:
     )
 
 
+def artifact_location(client, uri: str) -> str:
+    """Where the model behind `uri` is stored (e.g. `mlflow-artifacts:/...` on a server), found
+    through `client`: MLflow resolves `runs:/` and `models:/` URIs of MLflow 3 logged models
+    through the process-global tracking URI (ModelsArtifactRepository), not the one given."""
+    if uri.startswith("models:/"):
+        name_part = uri[len("models:/") :]
+        if "@" in name_part:
+            name, alias = name_part.split("@", 1)
+            version = client.get_model_version_by_alias(name, alias).version
+        else:
+            name, version = name_part.rsplit("/", 1)
+        uri = client.get_model_version_download_uri(name, version)
+    if uri.startswith("models:/m-"):  # a logged model id
+        return client.get_logged_model(uri[len("models:/") :].split("/")[0]).artifact_location
+    if not uri.startswith("runs:/"):
+        return uri
+    run_id, _, path = uri[len("runs:/") :].partition("/")
+    name, _, rest = path.partition("/")
+    run = client.get_run(run_id)
+    models = client.search_logged_models(
+        experiment_ids=[run.info.experiment_id], filter_string=f"name = '{name}'", max_results=1000
+    )
+    for model in models:
+        if model.source_run_id == run_id:
+            return f"{model.artifact_location}/{rest}".rstrip("/")
+    return f"{run.info.artifact_uri}/{path}"  # a model logged among the run's own artifacts
+
+
 def load_model(client, reference: str) -> LoadedModel:
     import mlflow.artifacts
     import mlflow.sklearn
@@ -63,7 +91,7 @@ def load_model(client, reference: str) -> LoadedModel:
         # Downloaded through this client's store, then loaded from disk: MLflow's global
         # tracking URI may name another store.
         local = mlflow.artifacts.download_artifacts(
-            artifact_uri=uri, tracking_uri=client.tracking_uri, registry_uri=client._registry_uri
+            artifact_uri=artifact_location(client, uri), tracking_uri=client.tracking_uri
         )
         estimator = mlflow.sklearn.load_model(local)
     except (MlflowException, OSError) as err:
