@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from marsad.data.paths import resolve_data_root
-from marsad.models import sentence_embeddings
-from marsad.models.sentence_embeddings import SentenceEmbeddings, segments
+from marsad.models.encoders import sentence_embeddings
+from marsad.models.encoders.sentence_embeddings import SentenceEmbeddings, segments
 
 
 def ans_texts() -> list[str]:

@@ -16,8 +16,8 @@ from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from marsad.config_check import CONF_DIR, load_dataset_config
-from marsad.models.tiny_bert import TinyBert
-from marsad.models.transformer_classifier import TransformerClassifier
+from marsad.models.classifiers.transformer_classifier import TransformerClassifier
+from marsad.models.encoders.tiny_bert import TinyBert
 
 
 def main() -> None:

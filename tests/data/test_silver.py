@@ -19,7 +19,7 @@ from tests.conftest import compose_config
 ACTOR = Task("actor", ["text"], "multi", ["multilabel"], "micro_f1")
 LABELS = ["isis", "sdf", "united_nations"]
 NAMES = {"isis": "تنظيم داعش", "sdf": "قوات سوريا الديمقراطية", "united_nations": "الأمم المتحدة"}
-GAZETTEER = {"_target_": "marsad.models.gazetteer.GazetteerActorMatcher", "labels": LABELS}
+GAZETTEER = {"_target_": "marsad.models.GazetteerActorMatcher", "labels": LABELS}
 
 
 class CountingLabeller:

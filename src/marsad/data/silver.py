@@ -6,7 +6,7 @@ fits it on the task's inputs and decodes its predictions into labels. The datase
 say `silver: true` so no one mistakes these labels for annotations.
 
     silver_labels:
-      _target_: marsad.models.gazetteer.GazetteerActorMatcher
+      _target_: marsad.models.GazetteerActorMatcher
       labels: ${..labels}
 
 Labelling thousands of real articles with rules takes minutes, so the labels are cached under

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from marsad.models.finetuning import precision_flags, split_dev, tune_threshold
+from marsad.models.classifiers.finetuning import precision_flags, split_dev, tune_threshold
 
 
 def test_the_dev_slice_of_pairs_never_shares_a_claim_with_training():

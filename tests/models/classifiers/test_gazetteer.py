@@ -6,8 +6,8 @@ import pytest
 from sklearn.base import clone
 
 from marsad.data.corpus_check import bundled_dir
-from marsad.models.actor_mentions import ActorMentionFinder
-from marsad.models.gazetteer import GazetteerActorMatcher, load_inventory
+from marsad.models.classifiers.actor_mentions import ActorMentionFinder
+from marsad.models.classifiers.gazetteer import GazetteerActorMatcher, load_inventory
 from marsad.text.normalize import ArabicNormalizer
 
 LABELS = list(load_inventory(None))

@@ -7,8 +7,8 @@ import pytest
 from sklearn.base import clone
 
 from marsad.data.corpus_check import bundled_dir, read_jsonl
-from marsad.models.gazetteer import load_inventory
-from marsad.models.gazetteer_logreg import GazetteerLogReg
+from marsad.models.classifiers.gazetteer import load_inventory
+from marsad.models.classifiers.gazetteer_logreg import GazetteerLogReg
 
 LABELS = list(load_inventory(None))
 

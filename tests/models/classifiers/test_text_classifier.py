@@ -10,7 +10,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.svm import LinearSVC
 
 from marsad.models import PairFeatures, TextClassifier, WordCharTfidf
-from marsad.models.pair_features import CUE_NAMES
+from marsad.models.features.pair_features import CUE_NAMES
 from marsad.text.normalize import ArabicNormalizer
 from tests.conftest import fixture_articles, fixture_pairs
 

@@ -11,8 +11,8 @@ from sklearn.base import clone
 
 from marsad.config_check import build_experiment
 from marsad.errors import ConfigError
-from marsad.models.tiny_bert import TinyBert
-from marsad.models.transformer_classifier import TransformerClassifier
+from marsad.models.classifiers.transformer_classifier import TransformerClassifier
+from marsad.models.encoders.tiny_bert import TinyBert
 from tests.conftest import (
     ACTOR_WORDS,
     FIXTURE_DATASET,

@@ -13,8 +13,8 @@ from sklearn.linear_model import LogisticRegression
 
 from marsad.errors import ConfigError
 from marsad.models import SentenceEmbeddings, TextClassifier
-from marsad.models import sentence_embeddings as module
-from marsad.models.sentence_embeddings import segments
+from marsad.models.encoders import sentence_embeddings as module
+from marsad.models.encoders.sentence_embeddings import segments
 from tests.conftest import fixture_articles
 
 SENTENCES = [

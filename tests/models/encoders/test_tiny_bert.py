@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marsad.models.tiny_bert import TinyBert
+from marsad.models.encoders.tiny_bert import TinyBert
 from tests.conftest import fixture_articles
 
 

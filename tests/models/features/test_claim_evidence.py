@@ -17,7 +17,7 @@ from marsad.models import (
     SentenceEmbeddings,
     TextClassifier,
 )
-from marsad.models.claim_evidence import FEATURE_NAMES
+from marsad.models.features.claim_evidence import FEATURE_NAMES
 from tests.conftest import fixture_pairs
 
 CLAIM = "قصفت طائرات روسية مستشفى في مدينة إدلب"

@@ -16,7 +16,7 @@ from marsad.models import (
     TextClassifier,
     WordCharTfidf,
 )
-from marsad.models.embedding_pair_features import SENTENCE_PARTS
+from marsad.models.features.embedding_pair_features import SENTENCE_PARTS
 from tests.conftest import fixture_pairs
 
 CLAIM = "الجيش يسيطر على البلدة بعد معارك عنيفة"

@@ -18,23 +18,6 @@ from marsad.errors import ConfigError
 log = logging.getLogger(__name__)
 
 
-@contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Silence progress bars and the expected "classifier weights newly initialised" report;
-    the epoch summaries below say what matters."""
-    from transformers.utils import logging as hf_logging
-
-    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
-
-
 def _unavailable(name: str, reason: str) -> ConfigError:
     return ConfigError(
         f"checkpoint '{name}' is neither a local folder nor available offline ({reason}). "

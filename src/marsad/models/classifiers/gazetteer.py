@@ -4,7 +4,7 @@ It learns nothing, so the leaderboard shows what learned models add over string 
 Names and text are normalised the same way (camel-tools utils), and Arabic proclitics are
 allowed in front of a name: و/ف, then ب/ل/ك, and لل for a name that starts with ال.
 With `state_rules`, country and capital names count only where the state acts, and a nisba
-adjective on a state role names the state (see `marsad.models.actor_mentions`).
+adjective on a state role names the state (see `marsad.models.classifiers.actor_mentions`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from marsad.models.actor_mentions import ActorMentionFinder
+from marsad.models.classifiers.actor_mentions import ActorMentionFinder
 from marsad.text.normalize import ArabicNormalizer
 
 BUNDLED_ACTORS = "marsad/data/marsad_mini/actors.yaml"

@@ -1,6 +1,6 @@
 """A learned actor model: gazetteer evidence per (article, actor), weighed by logistic regression.
 
-The gazetteer finds candidate mentions (`marsad.models.actor_mentions`, state rules on, bare
+The gazetteer finds candidate mentions (`marsad.models.classifiers.actor_mentions`, state rules on, bare
 place names kept); a single logistic regression, shared by all actors, learns from the
 corpus how much each kind of evidence is worth: how many names, aliases, licensed or bare
 place names and nisba phrases, whether one is in the title, how early the first one comes, and
@@ -18,8 +18,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from marsad.models.actor_mentions import KINDS, ActorMentionFinder, Mention
-from marsad.models.gazetteer import build_finder
+from marsad.models.classifiers.actor_mentions import KINDS, ActorMentionFinder, Mention
+from marsad.models.classifiers.gazetteer import build_finder
 from marsad.text.normalize import ArabicNormalizer
 
 WORD = re.compile(r"\w+")

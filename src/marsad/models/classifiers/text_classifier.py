@@ -2,10 +2,10 @@
 
 A model config names text features and a scikit-learn classifier; this estimator adapts them
 to the task it is fitted on, so one YAML file serves topic, actor and stance:
-- pair input (a claim/text frame): `PairFeatures` around the text features, or plain
-  concatenation when `pairing="concat"` (the baseline pair-aware features must beat); features
-  that read pairs themselves (`handles_pairs`) are used as they are, and features that know
-  their own pair form (a `pair_features()` method, e.g. `SentenceEmbeddings`) supply it;
+- pair input (a claim/text frame): the pair form of the text features (`pair_featurizer`:
+  `PairFeatures` around them, `EmbeddingPairFeatures` around `SentenceEmbeddings`, features
+  that read pairs themselves as they are), or plain concatenation when `pairing="concat"` (the
+  baseline pair-aware features must beat);
 - multi-label targets (a 0/1 matrix): the classifier is wrapped one-vs-rest, unless it fits
   a label matrix itself (e.g. an MLP);
 - an optional normaliser (a transformer over strings) runs first, so the logged model
@@ -20,8 +20,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.dummy import DummyClassifier
 from sklearn.multiclass import OneVsRestClassifier
 
-from marsad.models.features import ConstantFeatures
-from marsad.models.pair_features import PairFeatures
+from marsad.models.features.constant import ConstantFeatures
+from marsad.models.features.pairing import pair_featurizer
 
 PAIRINGS = ("features", "concat")
 SEPARATOR = " | "
@@ -63,11 +63,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _make_featurizer(self, prepared):
         base = ConstantFeatures() if self.features is None else clone(self.features)
         if isinstance(prepared, pd.DataFrame) and self.features is not None:
-            if getattr(base, "handles_pairs", False):
-                return base
-            return (
-                base.pair_features() if hasattr(base, "pair_features") else PairFeatures(ngram_features=base)
-            )
+            return pair_featurizer(base)
         return base
 
     # -- estimator API ----------------------------------------------------------------------

@@ -18,18 +18,18 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from marsad.models.finetuning import (
+from marsad.models.classifiers.finetuning import (
     EncodedDataset,
     MlflowEpochLogger,
     checkpoint_errors,
     dev_f1,
     locate_checkpoint,
     precision_flags,
-    quiet_transformers,
     split_dev,
     torch_threads,
     tune_threshold,
 )
+from marsad.models.encoders.transformers_logging import quiet_transformers
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 STOP_ON = ("f1", "loss")
@@ -37,7 +37,7 @@ STOP_ON = ("f1", "loss")
 
 class TransformerClassifier(ClassifierMixin, BaseEstimator):
     """`checkpoint`: a hub id, a local folder, or a builder with `.build(texts) -> folder`
-    (`marsad.models.tiny_bert.TinyBert`). `dev_fraction=0` trains `epochs` without early stopping.
+    (`marsad.models.TinyBert`). `dev_fraction=0` trains `epochs` without early stopping.
     `stop_on`: what early stopping and the kept epoch follow on the dev slice: "f1" (the task's
     primary F1) or "loss" (smoother, but it can keep an early, under-confident epoch).
     `threshold` (multi-label): None tunes one threshold on the dev slice for micro-F1.

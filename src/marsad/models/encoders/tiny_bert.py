@@ -21,6 +21,7 @@ from pathlib import Path
 from sklearn.base import BaseEstimator
 
 from marsad.cache import cache_dir
+from marsad.models.encoders.transformers_logging import quiet_transformers
 
 SPECIAL_TOKENS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]",
                   "mask_token": "[MASK]"}  # fmt: skip
@@ -64,8 +65,6 @@ class TinyBert(BaseEstimator):
         folder = cache_dir("tiny_models") / f"tiny_bert-{self.key(texts)}"
         if (folder / "config.json").exists():
             return folder
-        from marsad.models.finetuning import quiet_transformers
-
         staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
         with quiet_transformers():
             self._write(texts, staging)

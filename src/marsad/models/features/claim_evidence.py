@@ -28,8 +28,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval
 
-from marsad.models.pair_features import pair_sides
-from marsad.models.sentence_embeddings import SentenceEmbeddings, segments
+from marsad.models.encoders.sentence_embeddings import SentenceEmbeddings, segments
+from marsad.models.features.pair_features import pair_sides
 from marsad.text.tokens import DENIAL_CUES, NEGATION_CUES, tokenize
 
 FEATURE_NAMES = (

@@ -18,8 +18,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 
-from marsad.models.pair_features import edit_parts, pair_sides
-from marsad.models.sentence_embeddings import SentenceEmbeddings
+from marsad.models.encoders.sentence_embeddings import SentenceEmbeddings
+from marsad.models.features.pair_features import edit_parts, pair_sides
 
 SENTENCE_PARTS = ("u", "v", "abs_diff", "product", "cosine")
 EDIT_PARTS = ("added", "dropped", "edit_product", "edit_abs_diff")

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from marsad.models.features import WordCharTfidf
+from marsad.models.features.tfidf import WordCharTfidf
 from marsad.text.tokens import NEGATION_CUES, numbers, tokenize
 
 CUE_NAMES = (

@@ -1,8 +1,7 @@
-"""Text features: word and character TF-IDF, and a constant for the dummy baselines."""
+"""Text features: word and character TF-IDF."""
 
 from __future__ import annotations
 
-import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -51,13 +50,3 @@ class WordCharTfidf(BaseEstimator, TransformerMixin):
 
     def transform(self, X) -> sp.csr_matrix:
         return self.union_.transform(list(X)).tocsr()
-
-
-class ConstantFeatures(BaseEstimator, TransformerMixin):
-    """One constant column: the dummy baselines look at labels only, never at text."""
-
-    def fit(self, X, y=None) -> ConstantFeatures:
-        return self
-
-    def transform(self, X) -> np.ndarray:
-        return np.ones((len(X), 1))

@@ -1,0 +1,1 @@
+"""Classifiers: the estimators a model config names, and their helpers."""

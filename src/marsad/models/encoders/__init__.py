@@ -1,0 +1,1 @@
+"""Encoders: text to vectors (sentence embeddings, their disk store) and checkpoint builders."""
