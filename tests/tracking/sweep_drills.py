@@ -17,18 +17,25 @@ def store_uri(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/mlflow.db"
 
 
-def sweep_args(tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str) -> list[str]:
+def sweep_args(
+    tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str, uri: str | None = None
+) -> list[str]:
+    """marsad-run's command line for a sweep on the fixture corpus, into `uri` (default: a
+    sqlite file in `tmp_path`)."""
     return [
         str(BIN / "marsad-run"), "--multirun", "--config-dir", str(conf_dir),
-        "dataset=fixture", f"data_root={corpus_dir}", f"tracking.uri={store_uri(tmp_path)}",
+        "dataset=fixture", f"data_root={corpus_dir}", f"tracking.uri={uri or store_uri(tmp_path)}",
         "tracking.log_model=false", f"hydra.sweep.dir={tmp_path}/sweeps/${{now:%H-%M-%S-%f}}", *overrides,
     ]  # fmt: skip
 
 
-def run_sweep(tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str, timeout: int = 300):
+def run_sweep(
+    tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str, uri: str | None = None,
+    timeout: int = 300,
+):  # fmt: skip
     """Run a sweep to its end; returns the completed process (stdout and stderr together)."""
     return subprocess.run(
-        sweep_args(tmp_path, corpus_dir, conf_dir, *overrides),
+        sweep_args(tmp_path, corpus_dir, conf_dir, *overrides, uri=uri),
         cwd=tmp_path,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,
@@ -44,9 +51,9 @@ def marsad(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     )
 
 
-def runs_of(tmp_path: Path, experiment: str = "marsad") -> tuple[list, list]:
-    """(sweep parents, job runs) of the experiment."""
-    client = MlflowClient(store_uri(tmp_path))
+def runs_of(tmp_path: Path, experiment: str = "marsad", uri: str | None = None) -> tuple[list, list]:
+    """(sweep parents, job runs) of the experiment in `uri` (default: the sqlite file in `tmp_path`)."""
+    client = MlflowClient(uri or store_uri(tmp_path))
     found = client.get_experiment_by_name(experiment)
     runs = client.search_runs([found.experiment_id], max_results=1000) if found else []
     parents = [r for r in runs if r.data.tags.get("marsad.role") == "sweep"]
