@@ -11,6 +11,15 @@ from pathlib import Path
 from mlflow.tracking import MlflowClient
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[2]
+
+
+def drill_env() -> dict[str, str]:
+    """The jobs' environment: this one, with the checkout importable (drill-only models such as
+    `tests.tracking.gated` live in tests/)."""
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return env
 
 
 def store_uri(tmp_path: Path) -> str:
@@ -37,11 +46,23 @@ def run_sweep(
     return subprocess.run(
         sweep_args(tmp_path, corpus_dir, conf_dir, *overrides, uri=uri),
         cwd=tmp_path,
-        env=os.environ.copy(),
+        env=drill_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         timeout=timeout,
+    )
+
+
+def start_sweep(tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str, uri: str | None = None):
+    """Start a sweep and return at once: the drill acts while it runs, then `communicate()`s."""
+    return subprocess.Popen(
+        sweep_args(tmp_path, corpus_dir, conf_dir, *overrides, uri=uri),
+        cwd=tmp_path,
+        env=drill_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

@@ -1,0 +1,25 @@
+"""Two worker processes writing one local sqlite file: every run of the sweep lands."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tracking.sweep_drills import run_sweep, runs_of
+
+
+@pytest.mark.slow
+def test_an_8_job_sweep_on_2_workers_loses_no_run_to_sqlite_locks(tmp_path, corpus_dir, conf_dir):
+    grid = ["hydra/launcher=local_parallel", "task=topic,actor", "model=majority,tfidf_svm", "seed=0,1"]
+    done = run_sweep(tmp_path, corpus_dir, conf_dir, *grid)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+    (parent,), jobs = runs_of(tmp_path)
+    assert parent.info.status == "FINISHED" and parent.data.tags["marsad.failed_jobs"] == "0"
+    assert sorted((j.data.tags["task"], j.data.tags["model"], j.data.tags["seed"]) for j in jobs) == sorted(
+        (task, model, seed) for task in ("topic", "actor") for model in ("majority", "tfidf_svm") for seed in "01"
+    )
+    assert {j.info.status for j in jobs} == {"FINISHED"}
+    assert {j.data.tags["mlflow.parentRunId"] for j in jobs} == {parent.info.run_id}
+    assert len({j.data.tags["marsad.pid"] for j in jobs}) == 2, "two worker processes wrote the file"
+    for job in jobs:
+        assert job.data.metrics, f"run {job.info.run_id} has no metrics"
