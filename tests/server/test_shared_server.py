@@ -1,11 +1,14 @@
 """One shared server for a team: a sweep on two workers logs into `mlflow server` on PostgreSQL,
-and the leaderboard and `marsad predict` read runs and artifacts back through it."""
+and the leaderboard and `marsad predict` read runs and artifacts back through it; basic-auth
+keeps strangers out; and the drills: the server stopped mid-sweep, PostgreSQL restarted under
+it. No finished run is ever lost."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,7 +16,8 @@ from mlflow.tracking import MlflowClient
 
 from marsad.server.processes import free_port
 from marsad.server.tracking_server import AUTH_PASSWORD_ENV, AUTH_SECRET_ENV, TrackingServer
-from tests.tracking.sweep_drills import BIN, marsad, run_sweep, runs_of
+from tests.tracking.gated import gated_model_config, wait_for
+from tests.tracking.sweep_drills import BIN, marsad, run_sweep, runs_of, start_sweep
 
 
 @pytest.mark.slow
@@ -96,3 +100,85 @@ def test_basic_auth_refuses_strangers_and_serves_the_team(postgres, server_root,
         assert read.data.metrics["test_macro_f1"] == 0.5 and read.info.status == "FINISHED"
     finally:
         server.stop()
+
+
+def finished_runs(url: str, experiment: str) -> dict[str, tuple]:
+    """run id -> (status, metrics, end time) of every FINISHED run: what must survive a fault."""
+    _, jobs = runs_of(Path("."), experiment, uri=url)
+    return {j.info.run_id: (j.info.status, j.data.metrics, j.info.end_time) for j in jobs
+            if j.info.status == "FINISHED"}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_server_stopped_mid_sweep_fails_jobs_clearly_and_the_resumed_sweep_completes(
+    postgres, server_root, tmp_path, corpus_dir, conf_dir
+):
+    server = TrackingServer(server_root / f"outage-{tmp_path.name}", postgres.uri, port=free_port())
+    server.start()
+    try:
+        url, experiment = server.url, f"outage-{tmp_path.name}"
+        gate = tmp_path / "gate"
+        gated_model_config(conf_dir, gate)
+        # The basic launcher runs the jobs in order: majority ends before gated starts fitting.
+        grid = ["task=topic", "model=majority,gated,tfidf_svm", "seed=0", "resume=true",
+                f"tracking.experiment={experiment}", "tracking.log_model=true"]  # fmt: skip
+        sweep = start_sweep(tmp_path, corpus_dir, conf_dir, *grid, uri=url)
+        wait_for(Path(f"{gate}.fitting").exists, "the gated job to start fitting")
+        before = finished_runs(url, experiment)
+        assert len(before) == 1  # majority
+
+        server.stop()  # mid-fit of the second job
+        gate.touch()
+        output, _ = sweep.communicate(timeout=300)
+        assert sweep.returncode != 0
+        clear = f"TrackingError: tracking store {url} is unreachable (connection failed)"
+        assert clear in output, output[-3000:]
+        assert "Traceback" not in output
+
+        server.start()  # same database, same artifact folder
+        assert finished_runs(url, experiment) == before
+        (majority,) = before
+        client = MlflowClient(url)
+        assert {"predictions.parquet", "config.yaml"} <= {a.path for a in client.list_artifacts(majority)}
+
+        resumed = run_sweep(tmp_path, corpus_dir, conf_dir, *grid, uri=url)
+        assert resumed.returncode == 0, resumed.stdout[-3000:]
+        assert resumed.stdout.count("skip      topic/fixture/majority/seed=0: finished run") == 1
+        (parent,), jobs = runs_of(tmp_path, experiment, uri=url)
+        assert parent.info.status == "FINISHED" and parent.data.tags["marsad.failed_jobs"] == "0"
+        assert sorted(j.data.tags["model"] for j in jobs if j.info.status == "FINISHED") == [
+            "gated", "majority", "tfidf_svm"
+        ]  # fmt: skip
+        assert {j.data.tags["mlflow.parentRunId"] for j in jobs} == {parent.info.run_id}
+        after = finished_runs(url, experiment)
+        assert after[majority] == before[majority]
+
+        # The job cut off mid-fit could not be marked: reconcile closes it, touching nothing else.
+        stranded = [j.info.run_id for j in jobs if j.info.status == "RUNNING"]
+        fixed = marsad("runs", "reconcile", "--tracking-uri", url, "--experiment", experiment)
+        assert fixed.returncode == 0, fixed.stderr
+        assert all(run_id in fixed.stdout for run_id in stranded)
+        _, jobs = runs_of(tmp_path, experiment, uri=url)
+        assert not [j for j in jobs if j.info.status == "RUNNING"]
+        assert finished_runs(url, experiment) == after
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_postgres_restarted_under_a_running_server_loses_no_finished_run(
+    tracking_server, postgres, tmp_path, corpus_dir, conf_dir
+):
+    url, experiment = tracking_server.url, f"pg-restart-{tmp_path.name}"
+    grid = ["task=topic", "model=majority,tfidf_svm", f"tracking.experiment={experiment}"]
+    first = run_sweep(tmp_path, corpus_dir, conf_dir, *grid, "seed=0", uri=url)
+    assert first.returncode == 0, first.stdout[-3000:]
+    before = finished_runs(url, experiment)
+    assert len(before) == 2
+
+    postgres.restart()  # the server's pooled connections all break
+    assert finished_runs(url, experiment) == before  # the client's retries ride over the reconnect
+    again = run_sweep(tmp_path, corpus_dir, conf_dir, *grid, "seed=1", uri=url)
+    assert again.returncode == 0, again.stdout[-3000:]
+    after = finished_runs(url, experiment)
+    assert len(after) == 4 and {k: after[k] for k in before} == before

@@ -38,6 +38,8 @@ PROBE_TIMEOUT_SECONDS = 5
 LOCKED_RETRIES = 8  # sqlite "database is locked" past MLflow's 20 s busy_timeout: back off, retry
 for _name, _value in HTTP_DEFAULTS.items():
     os.environ.setdefault(_name, _value)
+# Each retry would print a warning; the outcome is said once, as a TrackingError naming the URI.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
 
 
 def resolve_uri(uri: str | None) -> str:

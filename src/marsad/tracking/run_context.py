@@ -90,8 +90,13 @@ def tracked_run(cfg: DictConfig, run_name: str, tags: dict[str, str]) -> Iterato
         log.error("run %s FAILED: %s", run_id, err)
         try:
             _mark_ended(client, run_id, err, traceback.format_exc())
-        except Exception as secondary:  # noqa: BLE001 - logged in full; the run's own error wins
-            log.error("run %s could not be marked ended: %s", run_id, secondary, exc_info=secondary)
+        except Exception as secondary:  # noqa: BLE001 - the run's own error wins
+            # A store that went away is said in one line (reconcile closes the run later);
+            # anything else is unexpected and logged in full.
+            from marsad.errors import TrackingError
+
+            full = None if isinstance(secondary, TrackingError) else secondary
+            log.error("run %s could not be marked ended: %s", run_id, secondary, exc_info=full)
         raise
     else:
         heartbeat.stop()
