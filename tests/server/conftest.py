@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from marsad.errors import ServerError
 from marsad.server.postgres import PostgresServer, pg_bin
 from marsad.server.processes import free_port
 from marsad.server.tracking_server import TrackingServer
-from marsad.errors import ServerError
 
 
 def ensure_postgresql() -> None:

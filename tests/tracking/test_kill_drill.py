@@ -32,7 +32,9 @@ def test_a_job_killed_mid_fit_is_reconciled_and_resumed_alone(tmp_path, corpus_d
     wait_for(fitting.exists, "the gated job to start fitting")
 
     def gated_running():
-        return [j for j in runs_of(tmp_path)[1] if j.data.tags["model"] == "gated" and j.info.status == "RUNNING"]
+        return [
+            j for j in runs_of(tmp_path)[1] if j.data.tags["model"] == "gated" and j.info.status == "RUNNING"
+        ]
 
     (victim,) = wait_for(gated_running, "the gated job's RUNNING run")
     pid = int(victim.data.tags["marsad.pid"])  # what a user reads off the run to find its process
@@ -58,8 +60,7 @@ def test_a_job_killed_mid_fit_is_reconciled_and_resumed_alone(tmp_path, corpus_d
     (_, jobs) = runs_of(tmp_path)
     statuses = {j.info.run_id: j.info.status for j in jobs}
     assert statuses[victim.info.run_id] == "KILLED"
-    for name, job in intact.items():
-        assert statuses[job.info.run_id] == "FINISHED"
+    assert all(statuses[job.info.run_id] == "FINISHED" for job in intact.values())
 
     gate.touch()  # the drill is over: the resumed job may fit
     resumed = run_sweep(tmp_path, corpus_dir, conf_dir, *grid)

@@ -16,7 +16,10 @@ def test_an_8_job_sweep_on_2_workers_loses_no_run_to_sqlite_locks(tmp_path, corp
     (parent,), jobs = runs_of(tmp_path)
     assert parent.info.status == "FINISHED" and parent.data.tags["marsad.failed_jobs"] == "0"
     assert sorted((j.data.tags["task"], j.data.tags["model"], j.data.tags["seed"]) for j in jobs) == sorted(
-        (task, model, seed) for task in ("topic", "actor") for model in ("majority", "tfidf_svm") for seed in "01"
+        (task, model, seed)
+        for task in ("topic", "actor")
+        for model in ("majority", "tfidf_svm")
+        for seed in "01"
     )
     assert {j.info.status for j in jobs} == {"FINISHED"}
     assert {j.data.tags["mlflow.parentRunId"] for j in jobs} == {parent.info.run_id}
