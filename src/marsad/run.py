@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import hydra
+from hydra.core.hydra_config import HydraConfig
 from hydra.errors import CompactHydraException
 from omegaconf import DictConfig
 
@@ -167,13 +168,22 @@ def main(cfg: DictConfig) -> float:
     from marsad.errors import MarsadError, ModelNotForTask
     from marsad.tracking.run_context import current_sweep
 
+    outcome = "failed"
     try:
-        return run_experiment(cfg)
+        score = run_experiment(cfg)
+        outcome = "done"
+        return score
     except MarsadError as err:
         if isinstance(err, ModelNotForTask) and current_sweep() is not None:
             log.info("skip      %s (no run created)", err)  # a models × tasks grid: not an error
+            outcome = None  # not one of the sweep's counted jobs
             return float("nan")
         raise ReportedError(f"marsad-run: {type(err).__name__}: {err}") from err
+    finally:
+        if outcome is not None and current_sweep() is not None:
+            from marsad.tracking.progress import job_finished
+
+            job_finished(HydraConfig.get().sweep.dir, str(HydraConfig.get().job.num), outcome)
 
 
 if __name__ == "__main__":

@@ -26,3 +26,10 @@ def test_an_8_job_sweep_on_2_workers_loses_no_run_to_sqlite_locks(tmp_path, corp
     assert len({j.data.tags["marsad.pid"] for j in jobs}) == 2, "two worker processes wrote the file"
     for job in jobs:
         assert job.data.metrics, f"run {job.info.run_id} has no metrics"
+    # Each job, whichever worker ran it, said where the sweep was when it ended.
+    (sweep_dir,) = (tmp_path / "sweeps").iterdir()
+    said = [line for log in sweep_dir.glob("*/run.log") for line in log.read_text(encoding="utf-8").splitlines()
+            if "sweep     job " in line]  # fmt: skip
+    assert sorted(int(line.split("job ")[1].split("/")[0]) for line in said) == list(range(1, 9))
+    assert all("/8 done" in line for line in said)
+    assert sum("left" in line for line in said) == 7  # every job but the last has an estimate

@@ -8,6 +8,7 @@ Params: the flattened resolved config. Metrics: `<split>_<metric>`, per-class F1
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 import time
 from collections.abc import Iterable
@@ -110,10 +111,31 @@ def pip_requirements() -> list[str]:
     return [f"{name}=={versions[name]}" for name in PIP_REQUIREMENTS_OF if versions[name] != "not installed"]
 
 
+class _OncePerProcess(logging.Filter):
+    """Let MLflow's pickle-format caution through once: a sweep worker logs dozens of models."""
+
+    def __init__(self, start: str) -> None:
+        super().__init__()
+        self.start, self.seen = start, False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self.start):
+            return True
+        seen, self.seen = self.seen, True
+        return not seen
+
+
+_PICKLE_CAUTION = _OncePerProcess("Saving scikit-learn models in the pickle or cloudpickle format")
+
+
 def log_model(estimator, input_example=None) -> int:
     """Log the fitted estimator with explicit requirements (inferring them costs ~10 s).
     Returns the size of the pickled model in bytes."""
     import mlflow.sklearn
+
+    sklearn_log = logging.getLogger("mlflow.sklearn")
+    if _PICKLE_CAUTION not in sklearn_log.filters:
+        sklearn_log.addFilter(_PICKLE_CAUTION)
 
     info = mlflow.sklearn.log_model(
         estimator,

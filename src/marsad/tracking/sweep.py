@@ -164,7 +164,9 @@ class MlflowSweepCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         (sweep_dir / SWEEP_FILE).write_text(
-            json.dumps({"sweep_id": sweep_id, "parent_run_id": parent_run_id, "jobs": n_jobs})
+            json.dumps(
+                {"sweep_id": sweep_id, "parent_run_id": parent_run_id, "jobs": n_jobs, "started": time.time()}
+            )
         )
         # Every launcher composes each job from these overrides: the ids reach jobs anywhere.
         with open_dict(config):
