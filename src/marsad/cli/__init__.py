@@ -13,6 +13,7 @@ from marsad import __version__
 from marsad.cli.cache import cache
 from marsad.cli.data import data
 from marsad.cli.leaderboard import compare, leaderboard
+from marsad.cli.models import models
 from marsad.cli.predict import predict
 from marsad.cli.runs import runs
 from marsad.cli.server import server
@@ -45,7 +46,7 @@ def main(debug: bool) -> None:
 # MLflow's per-file download bars would bury the output of a one-line command.
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
-for command in (data, leaderboard, compare, predict, cache, runs, server):
+for command in (data, models, leaderboard, compare, predict, cache, runs, server):
     main.add_command(command)
 
 if __name__ == "__main__":
