@@ -17,6 +17,7 @@ import functools
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -183,6 +184,15 @@ def check_reachable(uri: str) -> None:
             raise TrackingError(f"tracking store {uri}: folder {folder} does not exist; create it first")
 
 
+def artifact_location(uri: str, name: str) -> str | None:
+    """Where a new experiment keeps its artifacts: for a sqlite file, `mlruns/` beside it (MLflow's
+    default is `./mlruns` in whatever folder the first run started from); a server decides itself."""
+    if not uri.startswith("sqlite:///"):
+        return None
+    folder = Path(uri.removeprefix("sqlite:///")).resolve().parent / "mlruns"
+    return (folder / re.sub(r"[^\w.-]+", "_", name)).as_uri()
+
+
 @cache
 def experiment_id(uri: str, name: str) -> str:
     """The id of experiment `name` at `uri`, created if missing; cached per process."""
@@ -193,7 +203,7 @@ def experiment_id(uri: str, name: str) -> str:
     if found is not None:
         return found.experiment_id
     try:
-        return client.create_experiment(name)
+        return client.create_experiment(name, artifact_location=artifact_location(uri, name))
     except MlflowException:  # another worker created it first
         found = client.get_experiment_by_name(name)
         if found is None:
