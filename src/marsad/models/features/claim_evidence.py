@@ -49,7 +49,8 @@ class ClaimEvidence(BaseEstimator, TransformerMixin):
 
     `embeddings` sets the encoder and the window size (`max_chars`); its `max_segments` caps how
     many windows of the article are read (None: all). `top_k`: how many best-matching windows
-    count as the evidence."""
+    count as the evidence. With an e5 encoder the windows take its `prefix` (set `passage`) and
+    the claim is always a `query`: e5's retrieval setting, a query against passages."""
 
     _parameter_constraints = {"top_k": [Interval(Integral, 1, None, closed="left")]}
 
@@ -84,13 +85,15 @@ class ClaimEvidence(BaseEstimator, TransformerMixin):
         claims, texts = pair_sides(X)
         encoder = self.embeddings_
         windows = [segments(t, encoder.max_chars, encoder.max_segments) for t in texts]
-        # One lookup for everything: every distinct claim and window is encoded at most once.
-        vectors = encoder.embed_segments(list(dict.fromkeys(claims + [w for ws in windows for w in ws])))
-        rows = [self._pair(claim, ws, vectors) for claim, ws in zip(claims, windows)]
+        # Two lookups (claims as queries, windows as passages for e5): each distinct string once.
+        claim_vectors = encoder.embed_segments(list(dict.fromkeys(claims)), prefix="query")
+        vectors = encoder.embed_segments(list(dict.fromkeys(w for ws in windows for w in ws)))
+        rows = [self._pair(claim, claim_vectors[claim], ws, vectors) for claim, ws in zip(claims, windows)]
         return np.array(rows, dtype=np.float64).reshape(len(claims), len(FEATURE_NAMES))
 
-    def _pair(self, claim: str, windows: list[str], vectors: dict[str, np.ndarray]) -> list[float]:
-        u = vectors[claim]
+    def _pair(
+        self, claim: str, u: np.ndarray, windows: list[str], vectors: dict[str, np.ndarray]
+    ) -> list[float]:
         matrix = np.stack([vectors[w] for w in windows])
         sims = matrix @ u / np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(u), 1e-12)
         order = np.argsort(-sims, kind="stable")
