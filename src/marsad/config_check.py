@@ -159,6 +159,8 @@ def build_experiment(cfg: DictConfig) -> Experiment:
     if unknown:
         raise ConfigError(f"eval_splits {unknown} are not splits; choose from train, dev, test")
     eval_datasets = [load_dataset_config(name, cfg.data_root) for name in cfg.eval_datasets]
+    if cfg.get("eval_optional"):  # a suite over several tasks: score where it applies
+        eval_datasets = [other for other in eval_datasets if other.serves(task.name)]
     own = dataset.tasks[task.name]
     for other in eval_datasets:
         if not other.serves(task.name):

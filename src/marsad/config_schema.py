@@ -20,6 +20,7 @@ class RunSchema:
     data_root: str | None = None
     eval_splits: list[str] = field(default_factory=lambda: ["dev", "test"])
     eval_datasets: list[str] = field(default_factory=list)
+    eval_optional: bool = False
     resume: bool = False
 
 

@@ -34,15 +34,26 @@ def stage(name: str, timings: dict[str, float]):
     timings[name] = time.perf_counter() - start
 
 
-def evaluate_elsewhere(experiment, estimator, trained_on: LoadedSplits) -> tuple[list, dict[str, str]]:
+def evaluate_elsewhere(
+    experiment, estimator, trained_on: LoadedSplits, optional: bool = False
+) -> tuple[list, dict[str, str]]:
     """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`,
-    in a common label space when the label sets differ. Returns the results and run tags."""
+    in a common label space when the label sets differ. Returns the results and run tags.
+    `optional`: an eval dataset whose files are absent here is skipped, tagged `eval_skipped.<name>`."""
     from marsad.data.label_space import common_label_space
+    from marsad.errors import DatasetError
     from marsad.evaluation import evaluate_split
 
     results, tags = [], {}
     for dataset in experiment.eval_datasets:
-        data = dataset.load(experiment.task, for_training=False)
+        try:
+            data = dataset.load(experiment.task, for_training=False)
+        except DatasetError as err:
+            if not optional or "file not found" not in str(err):  # a broken file still fails
+                raise
+            tags[f"eval_skipped.{dataset.name}"] = f"data not found: {err}"[:500]
+            log.info("evaluate  %s skipped: its data is not on this machine (%s)", dataset.name, err)
+            continue
         mapping = None
         if data.label_names != trained_on.label_names:
             mapping = common_label_space(
@@ -131,7 +142,9 @@ def run_experiment(cfg: DictConfig) -> float:
                 for split in cfg.eval_splits
                 if split in data.frames
             ]
-            elsewhere, elsewhere_tags = evaluate_elsewhere(experiment, estimator, data)
+            elsewhere, elsewhere_tags = evaluate_elsewhere(
+                experiment, estimator, data, optional=bool(cfg.get("eval_optional"))
+            )
             results += elsewhere
         summary = " · ".join(
             f"{r.split} {task.primary_metric} {r.metrics[task.primary_metric]:.3f}" for r in results

@@ -301,3 +301,29 @@ def test_transfer_matrix_rows_trained_on_columns_evaluated_on():
     assert frame.loc[("stance", "ans_stance", "tfidf_logreg"), "unifiedfc_stance.test"] == pytest.approx(0.34)
     assert "| stance | ans_stance | tfidf_logreg |" in transfer_markdown(frame)
     assert transfer_matrix(runs[:0]).empty
+
+
+def test_transfer_shows_an_eval_only_sets_dev_split_and_says_where_it_was_skipped():
+    from marsad.leaderboard.render import to_markdown
+    from marsad.leaderboard.runs import RunRecord
+    from marsad.leaderboard.transfer import transfer_matrix
+
+    def run(seed, real_dev=None):
+        tags = {"task": "topic", "dataset": "marsad_mini", "model": "tfidf_svm", "seed": str(seed),
+                "primary_metric": "macro_f1"}  # fmt: skip
+        metrics = {"test_macro_f1": 0.9}
+        if real_dev is None:
+            tags["eval_skipped.marsad_real"] = "data not found: ..."
+        else:
+            metrics["marsad_real.dev_macro_f1"] = real_dev
+        return RunRecord(f"r{seed}", "1", tags, metrics, "/nowhere")
+
+    frame = transfer_matrix([run(0, 0.60), run(1, 0.64), run(2)])
+    assert frame.loc[("topic", "marsad_mini", "tfidf_svm"), "marsad_real.dev"] == pytest.approx(0.62)
+    assert frame.attrs["skipped"] == {"marsad_real": 1}
+    assert (
+        "*marsad_real: not scored in 1 runs (its data was not on the machine that ran them)*"
+        in to_markdown([], frame)
+    )
+    nowhere = transfer_matrix([run(0)])
+    assert nowhere.empty and "marsad_real: not scored in 1 runs" in to_markdown([], nowhere)

@@ -68,3 +68,33 @@ def test_unifiedfc_cv_run_is_tagged_with_its_fold(tmp_path, real_data_root):
     assert run.data.params["dataset.tasks.stance.split.cv_fold"] == "2"
     # SOURCE.md: fold 2 has 634 pairs; the majority class (unrelated, 426 of them) scores 426/634.
     assert run.data.metrics["test_accuracy"] == pytest.approx(426 / 634)
+
+
+def test_optional_eval_dataset_absent_here_is_skipped_and_tagged_required_one_fails(tmp_path, corpus_dir):
+    # The bundled corpus trains; marsad_real's files are not under this data root, as on a machine
+    # without ../shared/data.
+    overrides = ["task=topic", "dataset=marsad_mini", "model=majority", f"data_root={corpus_dir}",
+                 "eval_datasets=[marsad_real]"]  # fmt: skip
+    run_experiment(compose_config([*overrides, "eval_optional=true"], tmp_path))
+    run = the_run(tmp_path)
+    assert run.info.status == "FINISHED"
+    assert "file not found" in run.data.tags["eval_skipped.marsad_real"]
+    assert not [m for m in run.data.metrics if m.startswith("marsad_real.")]
+
+    from marsad.errors import DatasetError
+
+    (tmp_path / "strict").mkdir()
+    with pytest.raises(DatasetError, match="marsad_real.*file not found"):
+        run_experiment(compose_config(overrides, tmp_path / "strict"))
+
+
+def test_optional_eval_dataset_is_left_out_of_tasks_it_does_not_serve(tmp_path, corpus_dir):
+    from marsad.config_check import build_experiment
+
+    overrides = ["task=stance", "model=majority", f"data_root={corpus_dir}", "eval_datasets=[marsad_real]"]
+    experiment = build_experiment(
+        compose_config([*overrides, "eval_optional=true"], tmp_path, FIXTURE_DATASET)
+    )
+    assert experiment.eval_datasets == []
+    with pytest.raises(ConfigError, match="eval dataset 'marsad_real' does not serve task 'stance'"):
+        build_experiment(compose_config(overrides, tmp_path, FIXTURE_DATASET))

@@ -65,7 +65,7 @@ def leaderboard(
     from marsad.leaderboard.plots import figures
     from marsad.leaderboard.publish import format_of, log_summary_run, rendered
     from marsad.leaderboard.render import to_rich
-    from marsad.leaderboard.transfer import transfer_matrix
+    from marsad.leaderboard.transfer import skipped_note, transfer_matrix
     from marsad.tracking.client import tracking_client
 
     console = Console(stderr=fmt != "table")
@@ -88,6 +88,8 @@ def leaderboard(
         console.print(to_rich(boards, console.width))
         if not transfer.empty:
             console.print(_transfer_table(transfer))
+    if skipped_note(transfer):
+        console.print(skipped_note(transfer), markup=False)
     else:
         click.echo(rendered(fmt, boards, images, title, transfer))
     for path in saves:

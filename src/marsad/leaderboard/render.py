@@ -10,6 +10,7 @@ import math
 import pandas as pd
 
 from marsad.leaderboard.table import Leaderboard
+from marsad.leaderboard.transfer import skipped_note
 
 FORMATS = ("table", "markdown", "csv", "json", "html")
 COSTS = {"fit_s": "fit s", "examples_per_s": "examples/s", "size_mb": "size MB"}
@@ -119,6 +120,8 @@ def to_markdown(boards: list[Leaderboard], transfer: pd.DataFrame | None = None)
         )
     if transfer is not None and not transfer.empty:
         parts.append(transfer_markdown(transfer))
+    if transfer is not None and skipped_note(transfer):
+        parts.append(f"*{skipped_note(transfer)}*\n")
     return "\n".join(parts)
 
 
@@ -199,6 +202,8 @@ def to_html(
     if transfer is not None and not transfer.empty:
         table = transfer.to_html(float_format=lambda v: f"{v:.3f}", na_rep="–", border=0)
         sections.append(f"<section><h2>{html.escape(TRANSFER_TITLE)}</h2>{table}</section>")
+    if transfer is not None and skipped_note(transfer):
+        sections.append(f'<p class="note">{html.escape(skipped_note(transfer))}</p>')
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{PAGE_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{''.join(sections)}</body></html>"

@@ -18,8 +18,8 @@ ELSEWHERE = re.compile(r"^(?P<dataset>[\w-]+)\.(?P<split>[A-Za-z0-9-]+)_(?P<metr
 def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str = "test") -> pd.DataFrame:
     """Rows: (task, trained on, model); columns: evaluated on; cells: mean over seeds.
 
-    Columns are the `split` (default test) of the training dataset and of every eval dataset,
-    so each row reads in-domain vs transfer.
+    Columns are the `split` (default test) of the training dataset and of every eval dataset
+    (its dev split where it has no such split), so each row reads in-domain vs transfer.
     `metric` defaults to each task's primary metric. Empty when no run was evaluated elsewhere.
     """
     from marsad.leaderboard.table import primary_metric_of
@@ -32,13 +32,22 @@ def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str
         own = run.metrics.get(f"{split}_{wanted}")
         if own is not None:
             cells[key][f"{key[1]}.{split}"].append(own)
+        found: dict[str, dict[str, float]] = defaultdict(dict)  # eval dataset -> split -> value
         for name, value in run.metrics.items():
             match = ELSEWHERE.match(name)
-            if match and match["metric"] == wanted and match["split"] == split:
-                cells[key][f"{match['dataset']}.{match['split']}"].append(value)
+            if match and match["metric"] == wanted:
+                found[match["dataset"]][match["split"]] = value
+        for other, by_split in found.items():
+            # An evaluation-only set may hold a dev split alone (marsad_real): show that one.
+            chosen = split if split in by_split else "dev" if "dev" in by_split else None
+            if chosen is not None:
+                cells[key][f"{other}.{chosen}"].append(by_split[chosen])
                 has_transfer = True
+    skipped = skipped_evaluations(runs)
     if not has_transfer:
-        return pd.DataFrame()
+        empty = pd.DataFrame()
+        empty.attrs["skipped"] = skipped
+        return empty
     frame = pd.DataFrame(
         {
             key: {column: float(np.mean(values)) for column, values in row.items()}
@@ -46,4 +55,23 @@ def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str
         }
     ).T
     frame.index.names = ["task", "trained on", "model"]
-    return frame.sort_index()
+    frame = frame.sort_index()
+    frame.attrs["skipped"] = skipped
+    return frame
+
+
+def skipped_evaluations(runs: list[RunRecord]) -> dict[str, int]:
+    """Eval dataset -> how many runs skipped it because its data was not on their machine."""
+    counts: dict[str, int] = defaultdict(int)
+    for run in runs:
+        for tag in run.tags:
+            if tag.startswith("eval_skipped."):
+                counts[tag.removeprefix("eval_skipped.")] += 1
+    return dict(sorted(counts.items()))
+
+
+def skipped_note(frame: pd.DataFrame) -> str:
+    """One line saying which eval datasets the board lacks and why; empty when none."""
+    skipped = frame.attrs.get("skipped") or {}
+    return "; ".join(f"{name}: not scored in {n} runs (its data was not on the machine that ran them)"
+                     for name, n in skipped.items())  # fmt: skip
