@@ -41,12 +41,12 @@ JOBS = 2 * 3 * 4
 EXAMPLES = 200
 
 
-def sweep(folder: Path, uri: str, workers: int, experiment: str) -> float:
+def sweep(folder: Path, uri: str, workers: int, experiment: str, sweep_dir: str) -> float:
     """Seconds for the 24-job sweep; fails loudly if any job did not finish."""
     command = [
         str(BIN / "marsad-run"), "--multirun", "hydra/launcher=local_parallel",
         f"hydra.launcher.n_jobs={workers}", *GRID, f"tracking.uri={uri}", f"tracking.experiment={experiment}",
-        "tracking.log_model=true", f"hydra.sweep.dir={folder}/sweeps/{experiment}",
+        "tracking.log_model=true", f"hydra.sweep.dir={folder}/sweeps/{sweep_dir}",
     ]  # fmt: skip
     start = time.perf_counter()
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
@@ -101,10 +101,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=Path("/tmp/marsad-bench-team"))
     parser.add_argument("--runs", type=int, default=5000)
+    parser.add_argument("--leaderboard-only", action="store_true",
+                        help="Reuse the folder of an earlier run: restart its servers, time the leaderboard only.")  # fmt: skip
     args = parser.parse_args()
-    shutil.rmtree(args.folder, ignore_errors=True)
-    args.folder.mkdir(parents=True)
-    args.folder.chmod(0o711)  # the postgres user must reach its data directory
+    if not args.leaderboard_only:
+        shutil.rmtree(args.folder, ignore_errors=True)
+        args.folder.mkdir(parents=True)
+        args.folder.chmod(0o711)  # the postgres user must reach its data directory
     postgres = PostgresServer(args.folder / "postgres", port=free_port())
     server = TrackingServer(args.folder / "tracking", "", port=free_port())
     try:
@@ -113,19 +116,10 @@ def main() -> None:
         server.backend_uri = postgres.uri
         server.start()
         print(f"PostgreSQL + mlflow server up in {time.perf_counter() - start:.1f} s ({server.url})")
-
-        print(f"\n{JOBS}-job classical sweep on marsad_mini ({os.cpu_count()} cores)")
-        print(f"{'store':<22} {'workers':>7} {'seconds':>8} {'runs/min':>9}")
-        stores = {"sqlite file": f"sqlite:///{args.folder}/mlflow.db", "server on PostgreSQL": server.url}
-        for name, uri in stores.items():
-            for workers in (1, 2):
-                seconds = sweep(args.folder, uri, workers, f"sweep-{workers}w")
-                print(f"{name:<22} {workers:>7} {seconds:>8.1f} {JOBS / seconds * 60:>9.1f}", flush=True)
-
-        print(f"\nlogging {args.runs} runs through the server ({EXAMPLES} test predictions each)")
-        seconds = log_many(server.url, "board", args.runs)
-        print(f"  {args.runs} runs in {seconds:.0f} s ({args.runs / seconds:.0f} runs/s)")
+        if not args.leaderboard_only:
+            sweeps_and_runs(args.folder, server.url, args.runs)
         cache = args.folder / "cache"
+        shutil.rmtree(cache, ignore_errors=True)
         cold = leaderboard(server.url, "board", cache)
         cached = leaderboard(server.url, "board", cache)
         print(f"\nmarsad leaderboard over {args.runs} runs through the server")
@@ -134,6 +128,20 @@ def main() -> None:
     finally:
         server.stop()
         postgres.stop()
+
+
+def sweeps_and_runs(folder: Path, url: str, n_runs: int) -> None:
+    print(f"\n{JOBS}-job classical sweep on marsad_mini ({os.cpu_count()} cores)")
+    print(f"{'store':<22} {'workers':>7} {'seconds':>8} {'runs/min':>9}")
+    stores = {"sqlite file": f"sqlite:///{folder}/mlflow.db", "server on PostgreSQL": url}
+    for name, uri in stores.items():
+        for workers in (1, 2):
+            seconds = sweep(folder, uri, workers, f"sweep-{workers}w", f"{name.split()[0]}-{workers}w")
+            print(f"{name:<22} {workers:>7} {seconds:>8.1f} {JOBS / seconds * 60:>9.1f}", flush=True)
+
+    print(f"\nlogging {n_runs} runs through the server ({EXAMPLES} test predictions each)")
+    seconds = log_many(url, "board", n_runs)
+    print(f"  {n_runs} runs in {seconds:.0f} s ({n_runs / seconds:.0f} runs/s)")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ def leaderboard(
     paired test against the best row, costs. Reads only MLflow."""
     from marsad.leaderboard import build_leaderboard, find_runs, sections
     from marsad.leaderboard.plots import figures
+    from marsad.leaderboard.predictions import prefetch
     from marsad.leaderboard.publish import format_of, log_summary_run, rendered
     from marsad.leaderboard.render import to_rich
     from marsad.leaderboard.transfer import skipped_note, transfer_matrix
@@ -74,6 +75,9 @@ def leaderboard(
         runs = find_runs(client, experiments, task=task, dataset=dataset, sweep=sweep, model=models)
         if not runs:
             raise LeaderboardError("no finished Marsad runs match these filters")
+        fetched = prefetch(runs)
+        if fetched:
+            console.print(f"downloaded the predictions of {fetched} runs (cached for the next board)")
         boards = [
             build_leaderboard(group, split=split, metric=metric, n_resamples=resamples, seed=seed)
             for group in sections(runs).values()

@@ -58,6 +58,26 @@ def _path(run_id: str, artifact_uri: str, tracking_uri: str | None) -> Path:
     return path
 
 
+PREFETCH_THREADS = 8
+
+
+def prefetch(runs: list[RunRecord], threads: int = PREFETCH_THREADS) -> int:
+    """Download the predictions of runs not yet cached, several at a time (a remote store answers
+    one request per round trip: 5,000 one by one took minutes). Returns how many were fetched."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    missing = [
+        r for r in runs
+        if not ((local := _local_path(r.artifact_uri)) is not None and local.exists())
+        and not (cache_dir("predictions") / f"{r.run_id}.parquet").exists()
+    ]  # fmt: skip
+    if not missing:
+        return 0
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda r: _path(r.run_id, r.artifact_uri, r.tracking_uri), missing))
+    return len(missing)
+
+
 def _split_table(
     run_id: str, artifact_uri: str, tracking_uri: str | None, label: str, split: str, columns: list[str]
 ) -> pa.Table:
