@@ -11,7 +11,16 @@ class ConfigError(MarsadError):
     """An experiment configuration that cannot run (unknown choice, wrong type, impossible pairing)."""
 
 
-class ModelNotForTask(ConfigError):
+class JobSkipped(ConfigError):
+    """A sweep job that need not run: the sweep skips it with one line (a single run refuses)."""
+
+
+class SeedIgnored(JobSkipped):
+    """Another seed of a model whose fit ignores the seed (`seeded: false`): its run at the
+    sweep's first seed stands for all of them."""
+
+
+class ModelNotForTask(JobSkipped):
     """A model restricted to other tasks (e.g. the gazetteer is for actors only).
 
     A single run refuses it; a sweep over models × tasks skips such jobs instead.

@@ -93,6 +93,7 @@ def run_experiment(cfg: DictConfig) -> float:
         "config_id": config_id(cfg), "model_changes": model_changes(cfg),
         "primary_metric": task.primary_metric,
         **{f"version.{k}": v for k, v in package_versions().items()},
+        **({"seeded": "false"} if cfg.model.get("seeded", True) is False else {}),
     }  # fmt: skip
     client = tracking_client(cfg.tracking.uri)
     timings: dict[str, float] = {}
@@ -170,6 +171,19 @@ def run_experiment(cfg: DictConfig) -> float:
     return primary.get("dev", primary.get("test", float("nan")))
 
 
+def _repeats_a_seed_free_job() -> bool:
+    """Whether the sweep launching this job marked it a seed-free model's repeat (job numbers in
+    the environment it set for every job)."""
+    import os
+
+    from marsad.tracking.sweep import SEED_FREE_SKIP_ENV
+
+    listed = os.environ.get(SEED_FREE_SKIP_ENV, "").strip("'")
+    if not listed or not HydraConfig.initialized():
+        return False
+    return str(HydraConfig.get().job.num) in listed.split(",")
+
+
 class ReportedError(CompactHydraException):
     """A MarsadError on its way out of Hydra, which prints a CompactHydraException as its message
     alone, without a traceback (HYDRA_FULL_ERROR=1 shows it, with the MarsadError as its cause)."""
@@ -183,6 +197,11 @@ def main(cfg: DictConfig) -> float:
 
     outcome = "failed"
     try:
+        if _repeats_a_seed_free_job():
+            log.info("skip      %s seed=%s: its fit ignores the seed (seeded: false); the sweep's "
+                     "first seed stands for all (no run created)", cfg.model.name, cfg.seed)  # fmt: skip
+            outcome = None
+            return float("nan")
         score = run_experiment(cfg)
         outcome = "done"
         return score

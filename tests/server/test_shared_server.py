@@ -25,7 +25,8 @@ def test_an_8_job_sweep_on_2_workers_reads_back_through_the_server(
     tracking_server, tmp_path, corpus_dir, conf_dir
 ):
     url, experiment = tracking_server.url, f"team-{tmp_path.name}"
-    grid = ["task=topic,actor", "model=majority,tfidf_svm", "seed=0,1"]
+    # ++model.seeded=true: both seeds of the seed-free models run too, so the sweep has 8 real jobs.
+    grid = ["task=topic,actor", "model=majority,tfidf_svm", "seed=0,1", "++model.seeded=true"]
     done = run_sweep(tmp_path, corpus_dir, conf_dir, "hydra/launcher=local_parallel", *grid,
                      f"tracking.experiment={experiment}", "tracking.log_model=true", uri=url)  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:]

@@ -39,7 +39,9 @@ def display_frame(board: Leaderboard) -> pd.DataFrame:
         {
             "rank": rows["rank"],
             "model": rows["model"],
-            "seeds": rows["seeds"],
+            "seeds": [
+                f"{n} (fixed)" if fixed else str(n) for n, fixed in zip(rows["seeds"], rows["seed_free"])
+            ],
             **({"folds": rows["folds"].fillna(0).astype(int)} if "folds" in rows else {}),
             f"{board.metric} mean ± std": [f"{m:.3f} ± {s:.3f}" for m, s in zip(rows["mean"], rows["std"])],
             "95% CI": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
@@ -53,8 +55,8 @@ def display_frame(board: Leaderboard) -> pd.DataFrame:
 
 def _internal_columns(rows: pd.DataFrame) -> set[str]:
     return {
-        "rank", "model", "config_key", "runs", "seeds", "folds", "mean", "std", "ci_low", "ci_high",
-        "pooled", "diff_vs_best", "p_vs_best", "tied_with_best", "run_ids", *COSTS,
+        "rank", "model", "config_key", "runs", "seeds", "seed_free", "folds", "mean", "std", "ci_low",
+        "ci_high", "pooled", "diff_vs_best", "p_vs_best", "tied_with_best", "run_ids", *COSTS,
     }  # fmt: skip
 
 

@@ -173,6 +173,7 @@ def build_leaderboard(
             "config_key": key,
             "runs": len(members),
             "seeds": len(seeds),
+            "seed_free": all(r.tags.get("seeded") == "false" for r in members),
             "mean": float(np.mean(values)),
             "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
             "ci_low": low,
@@ -227,6 +228,8 @@ def build_leaderboard(
         notes.append(
             f"{repeated} earlier runs of the same config, seed and fold were left out (latest kept)."
         )
+    if any(r["seed_free"] for r in records):
+        notes.append("seeds '(fixed)': the model's fit ignores the seed, so a sweep runs it once")
     if any("folds" in r for r in records):
         notes.append("cross-validation: mean ± std over folds and seeds; CI and tests on the pooled folds")
     return Leaderboard(

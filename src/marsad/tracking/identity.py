@@ -13,7 +13,7 @@ def config_id(cfg: DictConfig) -> str:
     """What a leaderboard row stands for: model and preprocessing, before the seed is filled in.
 
     Hashing the unresolved config keeps `${seed}` a literal, so seeds of one config share the id.
-    The model's `description` is left out.
+    The model's `description` and `seeded` are left out.
     A model that pins its own normaliser ignores the preprocess group, so the group is left out.
     """
     import hashlib
@@ -23,7 +23,8 @@ def config_id(cfg: DictConfig) -> str:
 
     groups = ["model"] if "normalizer" in cfg.model.estimator else ["model", "preprocess"]
     parts = [OmegaConf.to_container(cfg[group], resolve=False) for group in groups]
-    parts[0].pop("description", None)  # documentation: rewording it is not a new configuration
+    for key in ("description", "seeded"):  # about the model, not its configuration
+        parts[0].pop(key, None)
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:10]
     return f"{cfg.model.name}-{digest}"
 

@@ -35,6 +35,7 @@ from omegaconf import DictConfig, open_dict
 log = logging.getLogger(__name__)
 SWEEP_FILE = "sweep.json"
 SWEEP_ENV, PARENT_ENV = "MARSAD_SWEEP_ID", "MARSAD_PARENT_RUN_ID"
+SEED_FREE_SKIP_ENV = "MARSAD_SEED_FREE_SKIP"  # job numbers that repeat a seed-free job at another seed
 JOB_KEY_TAGS = ("task", "dataset", "config_id", "seed", "cv_fold")
 
 
@@ -50,13 +51,15 @@ def job_overrides(config: DictConfig) -> list[list[str]]:
     return [list(job) for batch in batches for job in batch]
 
 
-def check_all_jobs(config: DictConfig) -> int:
+def check_all_jobs(config: DictConfig) -> tuple[int, list[int]]:
     """Compose and check every job; the first impossible one ends the sweep.
 
     Hydra turns exceptions raised in callbacks into warnings, so the refusal is a SystemExit
     with the error printed: no job has started and no run exists yet. Jobs pairing a model
-    with a task it is not for (models × tasks grids) are skipped, not refused. Returns the
-    number of jobs that will create a run.
+    with a task it is not for (models × tasks grids) are skipped, not refused; so are the
+    repeats, at other seeds, of a model whose fit ignores the seed (`seeded: false`): its job at
+    the sweep's first seed runs. Returns the number of jobs that will create a run and the job
+    numbers of those repeats.
     """
     from hydra import compose
 
@@ -64,18 +67,31 @@ def check_all_jobs(config: DictConfig) -> int:
     from marsad.errors import ConfigError, ModelNotForTask
 
     jobs = job_overrides(config)
-    skipped = 0
-    for overrides in jobs:
+    not_for_task, repeats, seed_free = 0, [], set()
+    for number, overrides in enumerate(jobs):
         try:
-            build_experiment(compose(config_name=config.hydra.job.config_name, overrides=overrides))
+            cfg = compose(config_name=config.hydra.job.config_name, overrides=overrides)
+            build_experiment(cfg)
         except ModelNotForTask:
-            skipped += 1
+            not_for_task += 1
+            continue
         except ConfigError as err:
             log.error("sweep refused, job %s: %s", " ".join(overrides), err)
             raise SystemExit(f"marsad-run: sweep refused before any run was created: {err}") from err
-    if skipped:
-        log.info("sweep: %d of %d jobs pair a model with a task it is not for: skipped", skipped, len(jobs))
-    return len(jobs) - skipped
+        if cfg.model.get("seeded", True) is False:
+            without_seed = tuple(sorted(o for o in overrides if not o.lstrip("+~").startswith("seed=")))
+            if without_seed in seed_free:
+                repeats.append(number)
+            seed_free.add(without_seed)
+    if not_for_task:
+        log.info(
+            "sweep: %d of %d jobs pair a model with a task it is not for: skipped", not_for_task, len(jobs)
+        )
+    if repeats:
+        log.info(
+            "sweep: %d of %d jobs repeat a seed-free model at another seed: skipped", len(repeats), len(jobs)
+        )
+    return len(jobs) - not_for_task - len(repeats), repeats
 
 
 def read_sweep(sweep_dir: str | Path) -> dict[str, Any] | None:
@@ -135,7 +151,7 @@ class MlflowSweepCallback(Callback):
             check_reachable(uri)  # first: a dead store fails in seconds, before composing all jobs
         except TrackingError as err:
             raise SystemExit(f"marsad-run: {type(err).__name__}: {err}") from err
-        n_jobs = check_all_jobs(config)
+        n_jobs, repeats = check_all_jobs(config)
         try:
             client = tracking_client(uri)
             experiment = experiment_id(uri, config.tracking.experiment)
@@ -174,6 +190,7 @@ class MlflowSweepCallback(Callback):
                 [
                     f"++hydra.job.env_set.{SWEEP_ENV}={sweep_id}",
                     f"++hydra.job.env_set.{PARENT_ENV}={parent_run_id}",
+                    f"++hydra.job.env_set.{SEED_FREE_SKIP_ENV}='{','.join(map(str, repeats))}'",
                 ]
             )
         self.uri, self.experiment, self.parent_run_id, self.n_jobs = uri, experiment, parent_run_id, n_jobs
