@@ -61,7 +61,7 @@ def leaderboard(
 ) -> None:
     """Rank model configurations per task and dataset: mean ± std over seeds, 95% bootstrap CI,
     paired test against the best row, costs. Reads only MLflow."""
-    from marsad.leaderboard import build_leaderboard, find_runs, sections
+    from marsad.leaderboard import build_leaderboards, find_runs
     from marsad.leaderboard.plots import figures
     from marsad.leaderboard.predictions import prefetch
     from marsad.leaderboard.publish import format_of, log_summary_run, rendered
@@ -78,10 +78,7 @@ def leaderboard(
         fetched = prefetch(runs)
         if fetched:
             console.print(f"downloaded the predictions of {fetched} runs (cached for the next board)")
-        boards = [
-            build_leaderboard(group, split=split, metric=metric, n_resamples=resamples, seed=seed)
-            for group in sections(runs).values()
-        ]
+        boards = build_leaderboards(runs, split=split, metric=metric, n_resamples=resamples, seed=seed)
         formats = {format_of(path) for path in saves} | ({fmt} if fmt != "table" else set())
         images = [figures(board) for board in boards] if ("html" in formats or summary_run) else []
     except (LeaderboardError, ValueError) as err:

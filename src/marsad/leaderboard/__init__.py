@@ -5,10 +5,11 @@ works on runs logged on any machine, to a local sqlite file or a shared tracking
 """
 
 from marsad.leaderboard.runs import LeaderboardError, RunRecord, find_runs
-from marsad.leaderboard.table import Leaderboard, build_leaderboard, sections
+from marsad.leaderboard.table import Leaderboard, build_leaderboard, build_leaderboards, sections
 
 __all__ = [
     "Leaderboard",
+    "build_leaderboards",
     "LeaderboardError",
     "RunRecord",
     "build_leaderboard",

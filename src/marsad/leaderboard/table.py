@@ -272,3 +272,31 @@ def _other_metrics(members: list[RunRecord], split: str, metric: str) -> dict[st
         name: float(np.mean([r.metrics[prefix + name] for r in members if prefix + name in r.metrics]))
         for name in sorted(names)
     }
+
+
+BOARD_CACHE_VERSION = 1  # bump when a board's contents change for the same runs
+
+
+def build_leaderboards(
+    runs: list[RunRecord], split: str = "test", metric: str | None = None, n_resamples: int = 1000,
+    seed: int = 0,
+) -> list[Leaderboard]:  # fmt: skip
+    """One board per (task, dataset) section. The same finished runs with the same settings give
+    the same boards, so they are kept on disk (`cache_dir("boards")`) and read back next time."""
+    import hashlib
+    import pickle
+
+    from marsad.cache import cache_dir
+
+    key = repr((BOARD_CACHE_VERSION, sorted(r.run_id for r in runs), split, metric, n_resamples, seed))
+    path = cache_dir("boards") / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    boards = [
+        build_leaderboard(group, split=split, metric=metric, n_resamples=n_resamples, seed=seed)
+        for group in sections(runs).values()
+    ]
+    partial = path.with_suffix(".part")
+    partial.write_bytes(pickle.dumps(boards))
+    partial.replace(path)
+    return boards
