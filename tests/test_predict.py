@@ -53,6 +53,9 @@ def test_topic_and_actor_models_label_the_example_article(tmp_path, corpus_dir, 
         assert list(result["scores"]) == labels
         if task == "topic":
             assert result["label"] in labels
+            texts = "غارة وقصف وانفجار في المدينة\nمفاوضات واتفاق ووزير\nنازحين ومساعدات ومخيم"
+            lines = predict(run_id, "-", "--lines", "--tracking-uri", uri, stdin=texts)
+            assert [r["label"] for r in lines["results"]] == ["attack", "political", "humanitarian"]
             assert sum(result["scores"].values()) == pytest.approx(1.0, abs=1e-3)
             assert result["label"] == max(result["scores"], key=result["scores"].get)
         else:
@@ -69,7 +72,13 @@ def test_stance_needs_claims_and_labels_each_claim(tmp_path, corpus_dir):
     claims = ["الجيش تعلن السيطرة على البلدة رقم 3", "ارتفاع أسعار النفط"]
     out = predict(run_id, "-", "--tracking-uri", uri, "--claim", claims[0], "--claim", claims[1], stdin=text)
     assert [r["claim"] for r in out["results"]] == claims
-    assert all(r["label"] in ("agree", "disagree", "other") for r in out["results"])
+    assert out["results"][0]["label"] == "agree"  # the text confirms the first claim
+    # One claim against a confirming, a denying and an off-topic text: three different answers.
+    texts = {"agree": text, "disagree": "نفى مصدر أن الجيش سيطر على البلدة رقم 10 بل انسحب",
+             "other": "ارتفاع أسعار النفط في الأسواق العالمية اليوم"}  # fmt: skip
+    for expected, body in texts.items():
+        out = predict(run_id, "-", "--tracking-uri", uri, "--claim", claims[0], stdin=body)
+        assert out["results"][0]["label"] == expected, (expected, out["results"])
 
 
 def test_registered_alias_and_bad_references(tmp_path, corpus_dir):

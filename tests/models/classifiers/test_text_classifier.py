@@ -12,7 +12,7 @@ from sklearn.svm import LinearSVC
 from marsad.models import PairFeatures, TextClassifier, WordCharTfidf
 from marsad.models.features.pair_features import CUE_NAMES
 from marsad.text.normalize import ArabicNormalizer
-from tests.conftest import fixture_articles, fixture_pairs
+from tests.conftest import fixture_articles
 
 
 def test_pair_cues_on_a_hand_made_pair():
@@ -54,12 +54,22 @@ def test_text_classifier_serves_all_label_kinds_and_clones():
     assert (multi.predict(articles["text"][60:]) == actors[60:]).mean() > 0.9
 
 
-def test_pair_features_beat_concatenation_on_pairs_where_order_matters():
-    pairs = pd.DataFrame(fixture_pairs(60))
+def test_pair_features_beat_concatenation_where_the_relation_between_claim_and_text_decides():
+    # Agree and disagree texts use the same words; only whether the text's town number is the
+    # claim's tells them apart. One bag of claim+text n-grams cannot see that; pair features can.
+    rows = []
+    for c in range(100):
+        claim = f"الجيش يعلن السيطرة على البلدة رقم {c}"
+        rows += [{"claim": claim, "text": f"أكد مصدر أن الجيش سيطر على البلدة رقم {c}", "stance": "agree"},
+                 {"claim": claim, "text": f"أكد مصدر أن الجيش سيطر على البلدة رقم {c + 7}", "stance": "disagree"}]  # fmt: skip
+    pairs = pd.DataFrame(rows)
     X, y = pairs[["claim", "text"]], pairs["stance"].to_numpy()
-    train, test = slice(0, 120), slice(120, None)
+    train, test = slice(0, 140), slice(140, None)
     pair = TextClassifier(LinearSVC(), WordCharTfidf()).fit(X[train], y[train])
-    assert (pair.predict(X[test]) == y[test]).mean() > 0.95
+    concat = TextClassifier(LinearSVC(), WordCharTfidf(), pairing="concat").fit(X[train], y[train])
+    pair_accuracy = (pair.predict(X[test]) == y[test]).mean()
+    concat_accuracy = (concat.predict(X[test]) == y[test]).mean()
+    assert pair_accuracy > 0.95 and concat_accuracy < 0.75, (pair_accuracy, concat_accuracy)
 
 
 def test_dummy_multilabel_scores_have_one_column_per_label():
