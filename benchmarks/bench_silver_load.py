@@ -14,8 +14,8 @@ from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from marsad.config_check import CONF_DIR, load_dataset_config
+from marsad.data.dedup import near_duplicate_pairs
 from marsad.data.describe import example_texts
-from marsad.data.near_duplicates import near_duplicate_pairs
 
 
 def main() -> None:

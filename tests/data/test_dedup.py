@@ -46,3 +46,50 @@ def test_result_is_cached_and_cache_is_keyed_by_content(tmp_path, monkeypatch):
 def test_unknown_setting_is_a_config_error():
     with pytest.raises(ConfigError, match="dedup.*known keys"):
         deduplicate(frame([("a", BASE, "x")]), {"treshold": 0.9})
+
+
+def word_shingles(text: str, k: int = 5) -> set[str]:
+    words = text.split()
+    return {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))}
+
+
+def brute_force(texts: list[str], threshold: float) -> set[tuple[int, int]]:
+    sets = [word_shingles(t) for t in texts]
+    return {(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
+            if len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= threshold}  # fmt: skip
+
+
+def planted_corpus(n: int = 300, seed: int = 0) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    texts = [" ".join(rng.choices(WORDS, k=60)) for _ in range(n)]
+    for i in range(0, n, 10):  # near copies: a word changed near the end, a few appended
+        words = texts[i].split()
+        words[-1] = rng.choice(WORDS)
+        texts.append(" ".join(words + rng.choices(WORDS, k=rng.randint(0, 2))))
+    return texts
+
+
+@pytest.mark.parametrize("threshold", [0.8, 0.9])
+def test_lsh_pairs_are_the_exhaustive_comparisons_pairs(threshold):
+    from marsad.data.dedup import near_duplicate_pairs
+
+    texts = planted_corpus()
+    expected = brute_force(texts, threshold)
+    assert len(expected) >= 20  # the planted copies, at least
+    found = near_duplicate_pairs(texts, DedupSettings(threshold=threshold))
+    assert {(i, j) for i, j, _ in found} == expected
+    assert all(score >= threshold for _, _, score in found)
+
+
+def test_the_reports_count_duplicates_by_the_loaders_rule():
+    from marsad.data.corpus_check import near_duplicates
+    from marsad.data.describe import duplicate_stats
+
+    texts = [BASE, NEAR, OTHER, "نص مختلف تماما عن غيره"]
+    assert [(a, b) for a, b, _ in near_duplicates(dict(zip("abcd", texts)))] == [("a", "b")]
+    stats = duplicate_stats({"train": texts[:1], "test": texts[1:]}, DedupSettings().threshold)
+    assert stats["near_duplicate_pairs"] == 1 and stats["leaks"]["train-test"]["near"] == 1
+    groups = duplicate_groups(texts, DedupSettings())
+    assert groups[0] == groups[1] and len(set(groups)) == 3  # the loader groups the same pair

@@ -2,7 +2,7 @@
 
 `marsad data check-corpus` prints the counts and every problem found; the test suite runs it.
 Near-duplicates are pairs of articles whose character 5-shingle sets have Jaccard > 0.8
-(found with MinHash LSH, `marsad.data.near_duplicates`).
+(the loader's rule: `marsad.data.dedup`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from marsad.data.near_duplicates import NEAR_DUPLICATE_JACCARD, near_duplicate_pairs, normalise_space
+from marsad.data.dedup import NEAR_DUPLICATE_JACCARD, DedupSettings, near_duplicate_pairs, normalise_space
 
 STANCES = ("agree", "disagree", "discuss", "unrelated")
 SPLITS = ("train", "dev", "test")
@@ -38,14 +38,14 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def near_duplicates(texts: dict[str, str], threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple]:
-    """(key_a, key_b, jaccard) for every pair of texts whose shingle Jaccard > threshold,
+    """(key_a, key_b, jaccard) for every pair of texts whose word-shingle Jaccard >= threshold,
     identical texts included (Jaccard 1.0); MinHash LSH keeps it fast on whole corpora."""
     keys_of: dict[str, list[str]] = {}
     for key, text in texts.items():
         keys_of.setdefault(normalise_space(text), []).append(key)
     unique = list(keys_of)
     pairs = [(a, b, 1.0) for keys in keys_of.values() for a, b in combinations(keys, 2)]
-    for i, j, jaccard in near_duplicate_pairs(unique, threshold):
+    for i, j, jaccard in near_duplicate_pairs(unique, DedupSettings(threshold=threshold)):
         pairs += [(a, b, jaccard) for a in keys_of[unique[i]] for b in keys_of[unique[j]]]
     return pairs
 

@@ -1,4 +1,5 @@
-"""Remove exact and near-duplicate texts before a dataset is split.
+"""What a duplicate is, once for Marsad: the loader removes them before a split, and
+`marsad data describe` and `check-corpus` count them, by the same rule.
 
 News feeds re-list the same article under several sections (ANT: 2,230 articles share a
 byte-identical text with one filed elsewhere). Left in, a text sits in train and test, often
@@ -7,8 +8,9 @@ with two different labels. The rule, configured under `dedup:` in a dataset's ta
 - the compared text is the canonical `text` field, or the source column named by `column`
   (ANT: the article body, so that one body filed under two titles is caught);
 - exact duplicates: same text after collapsing whitespace;
-- near duplicates: estimated Jaccard similarity of word `shingle`-grams >= `threshold`
-  (MinHash with `num_perm` permutations, candidates from LSH, so 31k articles take seconds);
+- near duplicates: Jaccard similarity of word `shingle`-grams >= `threshold`, candidates from
+  MinHash LSH (`num_perm` permutations, so 31k articles take seconds), each verified on the
+  true shingle sets (no pair under the threshold is ever reported);
 - groups are the connected components of both relations. A group whose members all carry one
   label keeps its first member (by id); a group with conflicting labels is dropped entirely,
   because any label we kept for its text would be arbitrary.
@@ -33,9 +35,12 @@ from marsad.errors import ConfigError
 log = logging.getLogger(__name__)
 
 
+NEAR_DUPLICATE_JACCARD = 0.8
+
+
 @dataclass(frozen=True)
 class DedupSettings:
-    threshold: float = 0.8
+    threshold: float = NEAR_DUPLICATE_JACCARD
     shingle: int = 5
     num_perm: int = 64
     seed: int = 1
@@ -52,10 +57,40 @@ def _shingles(text: str, size: int) -> list[bytes]:
     return [" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)]
 
 
-def duplicate_groups(texts: list[str], settings: DedupSettings) -> np.ndarray:
-    """A group number per text: equal numbers are exact or near duplicates (union-find)."""
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def near_duplicate_pairs(
+    texts: list[str], settings: DedupSettings | None = None
+) -> list[tuple[int, int, float]]:
+    """(i, j, jaccard) for i < j whose word-shingle Jaccard >= the threshold, verified exactly.
+    Pass distinct texts (whitespace collapsed): identical ones are exact duplicates."""
     from datasketch import MinHash, MinHashLSH
 
+    settings = settings or DedupSettings()
+    # Candidates from a lower LSH threshold, bands tuned for recall: a candidate too many costs
+    # one exact check, a pair missed at the threshold would stay in the data.
+    lsh_threshold = max(0.5, settings.threshold - 0.2)
+    lsh = MinHashLSH(threshold=lsh_threshold, num_perm=settings.num_perm, weights=(0.05, 0.95))
+    shingle_sets: list[set[bytes]] = []
+    pairs = []
+    for i, text in enumerate(texts):
+        shingles = set(_shingles(normalise_space(text), settings.shingle))
+        shingle_sets.append(shingles)
+        signature = MinHash(num_perm=settings.num_perm, seed=settings.seed)
+        signature.update_batch(shingles)
+        for j in lsh.query(signature):
+            other = shingle_sets[j]
+            score = len(shingles & other) / len(shingles | other)
+            if score >= settings.threshold:
+                pairs.append((j, i, round(score, 3)))
+        lsh.insert(i, signature)
+    return sorted(pairs)
+
+
+def duplicate_groups(texts: list[str], settings: DedupSettings) -> np.ndarray:
+    """A group number per text: equal numbers are exact or near duplicates (union-find)."""
     parent = list(range(len(texts)))
 
     def find(i: int) -> int:
@@ -65,21 +100,15 @@ def duplicate_groups(texts: list[str], settings: DedupSettings) -> np.ndarray:
         return i
 
     first_of: dict[str, int] = {}
-    lsh = MinHashLSH(threshold=settings.threshold, num_perm=settings.num_perm)
-    signatures: dict[int, MinHash] = {}
     for i, text in enumerate(texts):
-        key = " ".join(text.split())
-        if key in first_of:  # exact duplicate: no MinHash needed
+        key = normalise_space(text)
+        if key in first_of:  # exact duplicate
             parent[find(i)] = find(first_of[key])
-            continue
-        first_of[key] = i
-        signature = MinHash(num_perm=settings.num_perm, seed=settings.seed)
-        signature.update_batch(_shingles(key, settings.shingle))
-        for j in lsh.query(signature):
-            if signatures[j].jaccard(signature) >= settings.threshold:
-                parent[find(i)] = find(j)
-        lsh.insert(i, signature)
-        signatures[i] = signature
+        else:
+            first_of[key] = i
+    unique = list(first_of)
+    for a, b, _ in near_duplicate_pairs(unique, settings):
+        parent[find(first_of[unique[b]])] = find(first_of[unique[a]])
     return np.array([find(i) for i in range(len(texts))])
 
 

@@ -4,7 +4,7 @@ Rows and label distribution per split, text length in tokens, exact and near-dup
 examples, and train/dev and train/test leaks (an evaluation example whose text, or a near copy
 of it, is also in train inflates scores). Duplicates and leaks are counted per input field
 (text; for pair tasks claim and text separately) and exactly for whole examples. Near
-duplicates: character 5-shingle Jaccard > 0.8 (`marsad.data.near_duplicates`).
+duplicates: the loader's rule, word 5-shingle Jaccard >= 0.8 (`marsad.data.dedup`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from marsad.data.near_duplicates import NEAR_DUPLICATE_JACCARD, near_duplicate_pairs, normalise_space
+from marsad.data.dedup import NEAR_DUPLICATE_JACCARD, DedupSettings, near_duplicate_pairs, normalise_space
 from marsad.data.table_dataset import LoadedSplits
 from marsad.tasks import Task
 from marsad.text.tokens import TOKEN
@@ -54,7 +54,7 @@ def duplicate_stats(texts_by_split: dict[str, list[str]], threshold: float) -> d
     for split, text in rows:
         splits_of.setdefault(text, set()).add(split)
     unique = list(splits_of)
-    pairs = near_duplicate_pairs(unique, threshold)
+    pairs = near_duplicate_pairs(unique, DedupSettings(threshold=threshold))
     near_train = {i for i, j, _ in pairs if "train" in splits_of[unique[j]]}
     near_train |= {j for i, j, _ in pairs if "train" in splits_of[unique[i]]}
     in_near_pair = {i for i, _, _ in pairs} | {j for _, j, _ in pairs}
