@@ -65,10 +65,8 @@ def fixture_pairs(n_claims: int = 30, seed: int = 0) -> list[dict]:
     return rows
 
 
-@pytest.fixture
-def corpus_dir(tmp_path: Path) -> Path:
-    """A data root holding fixture files for the three tasks."""
-    root = tmp_path / "data"
+def write_corpus(root: Path) -> Path:
+    """Write the fixture files for the three tasks under `root` (a data root); returns it."""
     (root / "fixture").mkdir(parents=True)
     with open(root / "fixture" / "articles.jsonl", "w", encoding="utf-8") as f:
         for row in fixture_articles():
@@ -79,10 +77,16 @@ def corpus_dir(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A data root holding fixture files for the three tasks."""
+    return write_corpus(tmp_path / "data")
+
+
 FIXTURE_DATASET = {
     "_target_": "marsad.data.TableDataset",
     "name": "fixture",
-    "card": {"source": "written by the tests", "licence": "Apache-2.0", "main_score": "macro_f1"},
+    "card": {"source": "written by the tests", "licence": "Apache-2.0"},
     "tasks": {
         "topic": {
             "path": "fixture", "file": "articles.jsonl",
@@ -106,13 +110,17 @@ FIXTURE_DATASET = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def conf_dir(tmp_path: Path) -> Path:
-    """An extra Hydra config dir holding the fixture dataset (pass with --config-dir)."""
-    folder = tmp_path / "conf"
+def write_conf_dir(folder: Path) -> Path:
+    """Write an extra Hydra config dir holding the fixture dataset (pass with --config-dir)."""
     (folder / "dataset").mkdir(parents=True)
     (folder / "dataset" / "fixture.yaml").write_text(yaml.safe_dump(FIXTURE_DATASET, allow_unicode=True))
     return folder
+
+
+@pytest.fixture
+def conf_dir(tmp_path: Path) -> Path:
+    """An extra Hydra config dir holding the fixture dataset (pass with --config-dir)."""
+    return write_conf_dir(tmp_path / "conf")
 
 
 def compose_config(overrides: list[str], tmp_path: Path, dataset: dict | None = None):

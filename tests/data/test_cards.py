@@ -43,3 +43,33 @@ def test_committed_catalogue_matches_the_configs():
     expected = render_markdown(all_cards())
     committed = DOCS_PATH.read_text(encoding="utf-8") if DOCS_PATH.exists() else ""
     assert committed == expected, "docs/datasets.md is stale: run `marsad data docs` and commit it"
+
+
+def test_a_misspelt_or_mistyped_card_field_is_refused_naming_dataset_and_key(tmp_path):
+    import copy
+
+    import pytest
+
+    from marsad.errors import ConfigError
+    from tests.conftest import compose_config
+
+    for card, message in (
+        ({"source": "x", "licnce": "MIT"}, r"dataset 'fixture': card.licnce is not a card field \(did you mean 'licence'\?\)"),
+        ({"source": "x", "silver": "no"}, r"dataset 'fixture': card.silver must be bool, got str 'no'"),
+        ({"source": "x", "main_score": "macro_f1"}, r"card.main_score is not a card field"),
+    ):  # fmt: skip
+        spec = copy.deepcopy(FIXTURE_DATASET)
+        spec["card"] = card
+        with pytest.raises(ConfigError, match=message):
+            card_from_spec(spec)
+        from marsad.config_check import build_experiment
+
+        with pytest.raises(ConfigError, match=message):
+            build_experiment(compose_config(["task=topic", "model=majority"], tmp_path, spec))
+
+
+def test_the_main_score_is_each_tasks_primary_metric():
+    assert (
+        card_from_spec(dataset_spec("marsad_mini")).main_score == "macro_f1 (topic, stance), micro_f1 (actor)"
+    )
+    assert card_from_spec(dataset_spec("ans_stance")).main_score == "macro_f1"

@@ -2,7 +2,10 @@
 
 `marsad data list` and the generated `docs/datasets.md` both render these cards, so a dataset
 is described in exactly one place (its YAML file) and the catalogue cannot drift from it.
-Label sets and splits come from the `tasks:` block that loading uses, not from prose.
+Label sets and splits come from the `tasks:` block that loading uses, not from prose; the main
+score of each task is that task's primary metric (conf/task/), not a field to keep in step.
+The `card:` block is typed: an unknown key (a misspelt `licence`) or a wrong type is refused
+when the dataset is built, naming the dataset, the key and what is expected.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from marsad.data.paths import checkout_root
+from marsad.errors import ConfigError
 
 DOCS_PATH = (checkout_root() or Path(".")) / "docs" / "datasets.md"  # installed: ./docs
 DOCS_COMMAND = "marsad data docs"
@@ -34,6 +38,45 @@ class DatasetCard:
     notes: str = ""
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+
+
+# The keys a `card:` block may hold, with their types.
+CARD_FIELDS: dict[str, type] = {
+    "source": str, "url": str, "licence": str, "citation": str, "language": str, "silver": bool,
+    "notes": str, "files": dict,
+    "silver_reference": dict,  # {dataset, task, split} the silver labels are checked against
+}  # fmt: skip
+
+
+def check_card(dataset: str, card: dict[str, Any]) -> None:
+    """Refuse a `card:` key that is not a card field, or a value of the wrong type."""
+    from difflib import get_close_matches
+
+    for key, value in card.items():
+        if key not in CARD_FIELDS:
+            close = get_close_matches(key, list(CARD_FIELDS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(
+                f"dataset '{dataset}': card.{key} is not a card field{hint}; fields: {', '.join(CARD_FIELDS)}"
+            )
+        expected = CARD_FIELDS[key]
+        if value is not None and not isinstance(value, expected):
+            got = f"{type(value).__name__} {value!r}"
+            raise ConfigError(f"dataset '{dataset}': card.{key} must be {expected.__name__}, got {got}")
+
+
+def main_score(tasks: list[str]) -> str:
+    """Each task's primary metric, e.g. 'macro_f1 (topic, stance), micro_f1 (actor)'."""
+    from marsad.config_check import compose_option
+
+    by_metric: dict[str, list[str]] = {}
+    for task in tasks:
+        option = compose_option("task", task)
+        metric = str(option.primary_metric) if option is not None else "?"
+        by_metric.setdefault(metric, []).append(task)
+    if len(by_metric) == 1:
+        return next(iter(by_metric))
+    return ", ".join(f"{metric} ({', '.join(names)})" for metric, names in by_metric.items())
 
 
 def describe_split(task_spec: dict[str, Any]) -> str:
@@ -57,6 +100,7 @@ def card_from_spec(spec: DictConfig | dict[str, Any]) -> DatasetCard:
         # Keep interpolations unresolved: a card is read without the rest of a run's config.
         spec = OmegaConf.to_container(spec, resolve=False)
     card = dict(spec.get("card") or {})
+    check_card(str(spec["name"]), card)
     tasks = {}
     for task, task_spec in (spec.get("tasks") or {}).items():
         labels = task_spec.get("labels")
@@ -72,7 +116,7 @@ def card_from_spec(spec: DictConfig | dict[str, Any]) -> DatasetCard:
         licence=str(card.get("licence", "")),
         citation=str(card.get("citation", "")),
         language=str(card.get("language", "")),
-        main_score=str(card.get("main_score", "")),
+        main_score=main_score(list(tasks)),
         silver=bool(card.get("silver", False)),
         notes=str(card.get("notes", "")).strip(),
         tasks=tasks,

@@ -56,9 +56,12 @@ class TableDataset:
         card: dict[str, Any] | None = None,
         data_root: str | None = None,
     ) -> None:
+        from marsad.data.cards import check_card
+
         self.name = name
         self.tasks = tasks
         self.card = card or {}
+        check_card(name, self.card)
         self.data_root = resolve_data_root(data_root)
 
     def serves(self, task: str) -> bool:
