@@ -14,6 +14,8 @@ EXTRAS = {
     "transformers": "transformer fine-tuning (tiny_bert, tiny_bert_quick, arabert_v2, ...): "
     "PyTorch, transformers, tokenizers, accelerate",
     "arabic": "camel-tools, the reference the built-in Arabic normaliser is tested against",
+    "server": "the shared tracking server (marsad server ...): mlflow[auth] and psycopg2 for PostgreSQL",
+    "cluster": "the submitit launchers (hydra/launcher=local_submitit, slurm)",
     "dev": "pytest, pytest-xdist, ruff",
 }
 # Top-level import name -> the extra that installs it.
