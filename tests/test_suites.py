@@ -3,12 +3,13 @@ renamed in conf/ but still listed in a suite fails here, not when someone runs t
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from hydra import compose, initialize_config_dir
 
-from marsad.config_check import CONF_PACKAGE, build_experiment
+from marsad.config_check import CONF_DIR, build_experiment
 from marsad.errors import ModelNotForTask
 from marsad.tracking.sweep import job_overrides
 
@@ -21,10 +22,14 @@ def test_the_suites_are_found():
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_every_job_of_the_suite_is_a_valid_experiment(suite: Path, real_data_root: Path):
-    # As `marsad-run --config-dir experiments/X --config-name suite` composes it.
-    searchpath = f"hydra.searchpath=[pkg://{CONF_PACKAGE}]"
-    with initialize_config_dir(config_dir=str(suite.parent), version_base="1.3"):
+def test_every_job_of_the_suite_is_a_valid_experiment(suite: Path, real_data_root: Path, tmp_path: Path):
+    # `marsad-run --config-dir experiments/X --config-name suite` searches the suite's folder and
+    # the package's configs; the compose API takes one folder, so the test gives it both.
+    folder = tmp_path / "conf"
+    shutil.copytree(CONF_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    shutil.copy(suite, folder / suite.name)
+    searchpath = "hydra.job.name=suite"
+    with initialize_config_dir(config_dir=str(folder), version_base="1.3"):
         sweep = compose(config_name=suite.stem, overrides=[searchpath], return_hydra_config=True)
         jobs = job_overrides(sweep)
         assert len(jobs) >= 2, f"{suite}: a suite sweeps several jobs"

@@ -44,8 +44,13 @@ def model_changes(cfg: DictConfig) -> str:
     configured = compose_option("model", cfg.model.name)  # the user's --config-dir too
     if configured is None:
         return ""
-    base = _flat(OmegaConf.to_container(configured, resolve=False))
-    ours = _flat(OmegaConf.to_container(cfg.model, resolve=False))
+    about = ("description", "seeded")  # about the model, not its configuration (as in config_id)
+    base = {
+        k: v for k, v in _flat(OmegaConf.to_container(configured, resolve=False)).items() if k not in about
+    }
+    ours = {
+        k: v for k, v in _flat(OmegaConf.to_container(cfg.model, resolve=False)).items() if k not in about
+    }
     changed = [
         f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
         for key in sorted(base.keys() | ours.keys())
