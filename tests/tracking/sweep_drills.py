@@ -43,15 +43,13 @@ def run_sweep(
     timeout: int = 300,
 ):  # fmt: skip
     """Run a sweep to its end; returns the completed process (stdout and stderr together)."""
-    return subprocess.run(
-        sweep_args(tmp_path, corpus_dir, conf_dir, *overrides, uri=uri),
-        cwd=tmp_path,
-        env=drill_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-    )
+    process = start_sweep(tmp_path, corpus_dir, conf_dir, *overrides, uri=uri)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, output)
 
 
 def start_sweep(tmp_path: Path, corpus_dir: Path, conf_dir: Path, *overrides: str, uri: str | None = None):
