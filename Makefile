@@ -9,16 +9,19 @@ EXTRAS ?= arabic,embeddings,e5,transformers,server,cluster,dev
 
 .PHONY: venv quickstart screenshot test lint benchmark clean
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The quickstart needs only what its suite runs; tests need every extra. One stamp per set.
+QUICKSTART_EXTRAS ?= embeddings,transformers
+
+$(VENV)/.installed-%: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q $(TORCH)
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[$(EXTRAS)]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[$*]'
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed-$(EXTRAS)
 
-quickstart: venv
+quickstart: $(VENV)/.installed-$(QUICKSTART_EXTRAS)
 	$(BIN)/marsad-run --multirun --config-dir experiments/quickstart --config-name suite
 	$(BIN)/marsad leaderboard --experiment quickstart --sweep latest \
 	  --save experiments/quickstart/leaderboard.md --save experiments/quickstart/leaderboard.html
