@@ -34,3 +34,8 @@ def test_a_seed_free_model_runs_at_the_first_seed_only_and_the_board_says_so(tmp
     )
     assert "| majority | 1 (fixed) |" in page.stdout
     assert "the model's fit ignores the seed" in page.stdout
+    table = marsad(
+        "leaderboard", "--tracking-uri", store_uri(tmp_path), "--no-summary-run"
+    )  # the default format
+    assert table.returncode == 0, table.stderr
+    assert "1 (fixed)" in table.stdout

@@ -89,10 +89,10 @@ def leaderboard(
         console.print(to_rich(boards, console.width))
         if not transfer.empty:
             console.print(_transfer_table(transfer))
-    if skipped_note(transfer):
-        console.print(skipped_note(transfer), markup=False)
     else:
         click.echo(rendered(fmt, boards, images, title, transfer))
+    if skipped_note(transfer):  # on stderr for machine formats, beside the table otherwise
+        console.print(skipped_note(transfer), markup=False)
     for path in saves:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(rendered(format_of(path), boards, images, title, transfer), encoding="utf-8")
