@@ -28,14 +28,13 @@ def test_every_job_of_the_suite_is_a_valid_experiment(suite: Path, real_data_roo
     folder = tmp_path / "conf"
     shutil.copytree(CONF_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     shutil.copy(suite, folder / suite.name)
-    searchpath = "hydra.job.name=suite"
     with initialize_config_dir(config_dir=str(folder), version_base="1.3"):
-        sweep = compose(config_name=suite.stem, overrides=[searchpath], return_hydra_config=True)
+        sweep = compose(config_name=suite.stem, return_hydra_config=True)
         jobs = job_overrides(sweep)
         assert len(jobs) >= 2, f"{suite}: a suite sweeps several jobs"
         built = skipped = 0
         for overrides in jobs:
-            cfg = compose(config_name=suite.stem, overrides=[searchpath, *overrides])
+            cfg = compose(config_name=suite.stem, overrides=overrides)
             try:
                 experiment = build_experiment(cfg)
             except ModelNotForTask:  # models × tasks grids skip these, as the sweep does

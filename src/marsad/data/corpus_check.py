@@ -1,8 +1,8 @@
 """Integrity checks of the bundled corpus: ids, label sets, splits, duplicates, counts.
 
 `marsad data check-corpus` prints the counts and every problem found; the test suite runs it.
-Near-duplicates are pairs of articles whose character 5-shingle sets have Jaccard > 0.8
-(the loader's rule: `marsad.data.dedup`).
+Near-duplicates are pairs of articles whose word 5-shingle sets have Jaccard >= 0.8 (the
+loader's rule: `marsad.data.dedup`).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ intervals and significance come from the logged per-example predictions, resampl
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -274,7 +275,17 @@ def _other_metrics(members: list[RunRecord], split: str, metric: str) -> dict[st
     }
 
 
-BOARD_CACHE_VERSION = 1  # bump when a board's contents change for the same runs
+def _board_code_digest() -> str:
+    """What builds a board (this module, the statistics, the predictions reader): part of the
+    board cache key, so an upgraded Marsad never reads a board an older one built."""
+    from pathlib import Path
+
+    from marsad.leaderboard import predictions
+
+    digest = hashlib.sha256()
+    for module in (Path(__file__), Path(stats.__file__), Path(predictions.__file__)):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def build_leaderboards(
@@ -283,12 +294,11 @@ def build_leaderboards(
 ) -> list[Leaderboard]:  # fmt: skip
     """One board per (task, dataset) section. The same finished runs with the same settings give
     the same boards, so they are kept on disk (`cache_dir("boards")`) and read back next time."""
-    import hashlib
     import pickle
 
     from marsad.cache import cache_dir
 
-    key = repr((BOARD_CACHE_VERSION, sorted(r.run_id for r in runs), split, metric, n_resamples, seed))
+    key = repr((_board_code_digest(), sorted(r.run_id for r in runs), split, metric, n_resamples, seed))
     path = cache_dir("boards") / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())

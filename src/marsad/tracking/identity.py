@@ -8,6 +8,18 @@ from omegaconf import DictConfig
 
 from marsad.config_check import compose_option
 
+# Model keys that say something about the model, not how it is configured: rewording the
+# description or marking a model seed-free changes neither its config id nor its changes.
+ABOUT_THE_MODEL = ("description", "seeded")
+
+
+def _model_settings(node) -> dict:
+    """A model config as a plain dict, unresolved, without ABOUT_THE_MODEL keys."""
+    from omegaconf import OmegaConf
+
+    settings = OmegaConf.to_container(node, resolve=False)
+    return {key: value for key, value in settings.items() if key not in ABOUT_THE_MODEL}
+
 
 def config_id(cfg: DictConfig) -> str:
     """What a leaderboard row stands for: model and preprocessing, before the seed is filled in.
@@ -21,10 +33,9 @@ def config_id(cfg: DictConfig) -> str:
 
     from omegaconf import OmegaConf
 
-    groups = ["model"] if "normalizer" in cfg.model.estimator else ["model", "preprocess"]
-    parts = [OmegaConf.to_container(cfg[group], resolve=False) for group in groups]
-    for key in ("description", "seeded"):  # about the model, not its configuration
-        parts[0].pop(key, None)
+    parts = [_model_settings(cfg.model)]
+    if "normalizer" not in cfg.model.estimator:
+        parts.append(OmegaConf.to_container(cfg.preprocess, resolve=False))
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:10]
     return f"{cfg.model.name}-{digest}"
 
@@ -39,18 +50,10 @@ def _flat(node, prefix: str = "") -> dict[str, str]:
 def model_changes(cfg: DictConfig) -> str:
     """How the run's model config departs from its option as configured, as `key=value` pairs
     (e.g. `classifier.C=0.03`), so a leaderboard row of an override is told from the config's."""
-    from omegaconf import OmegaConf
-
     configured = compose_option("model", cfg.model.name)  # the user's --config-dir too
     if configured is None:
         return ""
-    about = ("description", "seeded")  # about the model, not its configuration (as in config_id)
-    base = {
-        k: v for k, v in _flat(OmegaConf.to_container(configured, resolve=False)).items() if k not in about
-    }
-    ours = {
-        k: v for k, v in _flat(OmegaConf.to_container(cfg.model, resolve=False)).items() if k not in about
-    }
+    base, ours = _flat(_model_settings(configured)), _flat(_model_settings(cfg.model))
     changed = [
         f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
         for key in sorted(base.keys() | ours.keys())
