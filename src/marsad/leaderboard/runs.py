@@ -10,6 +10,7 @@ drops runs deleted since. Local stores are searched directly.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 
@@ -87,7 +88,9 @@ def _finished_records(client, ids: list[str], filter_string: str) -> list[RunRec
 
     from marsad.cache import cache_dir
 
-    key = hashlib.sha256(repr((uri, sorted(ids), filter_string)).encode()).hexdigest()[:24]
+    # RunRecord's fields are in the key: a record cached by a Marsad with other fields is not read.
+    fields = tuple(RunRecord.__dataclass_fields__)
+    key = hashlib.sha256(repr((fields, uri, sorted(ids), filter_string)).encode()).hexdigest()[:24]
     path = cache_dir("runs") / f"{key}.pkl"
     cached = pickle.loads(path.read_bytes()) if path.exists() else {"records": {}, "newest_end": None}
     since = (
@@ -103,7 +106,7 @@ def _finished_records(client, ids: list[str], filter_string: str) -> list[RunRec
     if cached["newest_end"] is not None:
         for run in _search(client, ids, filter_string, view=ViewType.DELETED_ONLY):
             records.pop(run.info.run_id, None)
-    partial = path.with_suffix(".part")
+    partial = path.with_suffix(f".{os.getpid()}.part")  # two boards at once never share one
     partial.write_bytes(pickle.dumps({"records": records, "newest_end": newest}))
     partial.replace(path)
     return list(records.values())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -306,7 +307,7 @@ def build_leaderboards(
         build_leaderboard(group, split=split, metric=metric, n_resamples=n_resamples, seed=seed)
         for group in sections(runs).values()
     ]
-    partial = path.with_suffix(".part")
+    partial = path.with_suffix(f".{os.getpid()}.part")  # two boards at once never share one
     partial.write_bytes(pickle.dumps(boards))
     partial.replace(path)
     return boards
