@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from setuptools import find_packages
+from setuptools import find_namespace_packages
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,8 +30,10 @@ def declared_packages() -> list[str]:
         return sorted(tomllib.load(f)["tool"]["setuptools"]["packages"])
 
 
-def test_the_package_list_names_every_package_under_src_and_the_configs():
-    assert declared_packages() == sorted([*find_packages(REPO / "src"), "marsad.conf"])
+def test_the_package_list_names_every_folder_under_src_and_the_configs():
+    configs = ["marsad.conf", *(f"marsad.conf.{p}" for p in find_namespace_packages(REPO / "conf"))]
+    code_and_data = find_namespace_packages(REPO / "src", include=["marsad", "marsad.*"])
+    assert declared_packages() == sorted([*code_and_data, *configs])
 
 
 @pytest.fixture(scope="module")
