@@ -12,11 +12,14 @@ whose column has one value (ANT: one outlet) and splits the rest into train and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+from marsad.data.readers import read_folds
 from marsad.errors import ConfigError
 
 
@@ -98,3 +101,52 @@ def held_out_split(
     dev = _one_fold(stratum(labels.iloc[rest]), rest, dev_fraction, seed)
     assignment[rest] = np.where(dev, "dev", "train")
     return assignment
+
+
+def assign_splits(
+    dataset: str, frame: pd.DataFrame, raw: pd.DataFrame, split_spec: Mapping[str, Any], folder: Path
+) -> pd.Series:
+    """The split of each row under `split.policy`. `frame` holds the canonical fields; `raw` the
+    source columns (e.g. claim id, outlet); `folder` the dataset's folder (the folds file)."""
+    policy = split_spec["policy"]
+    if policy == "folds":
+        folds = split_spec["folds"]
+        fold_of = read_folds(folder / folds["file"])
+        cv_fold = split_spec.get("cv_fold")
+        n_folds = len(set(fold_of.values()))
+        assignment = fold_split(
+            raw[folds["column"]],
+            fold_of,
+            cv_folds(int(cv_fold), n_folds) if cv_fold is not None else dict(folds["fixed"]),
+        )
+        return pd.Series(assignment, index=frame.index)
+    if policy == "held_out":
+        held_out = split_spec["held_out"]
+        assignment = held_out_split(
+            frame["label"], raw[held_out["column"]], held_out["value"],
+            float(held_out.get("dev_fraction", 0.15)), int(split_spec.get("seed", 0)),
+        )  # fmt: skip
+        return pd.Series(assignment, index=frame.index)
+    if policy != "stratified":
+        raise ConfigError(
+            f"dataset '{dataset}': split policy '{policy}' is unknown; "
+            "expected 'stratified', 'folds' or 'held_out'"
+        )
+    group_by = split_spec.get("group_by")
+    assignment = stratified_split(
+        frame["label"],
+        dict(split_spec.get("fractions", {"train": 0.7, "dev": 0.15, "test": 0.15})),
+        seed=int(split_spec.get("seed", 0)),
+        groups=frame[group_by] if group_by else None,
+    )
+    return pd.Series(assignment, index=frame.index)
+
+
+def split_tags(split_spec: Mapping[str, Any]) -> dict[str, str]:
+    """Run tags that say which variant of the split a run used."""
+    tags = {}
+    if split_spec.get("policy") == "folds" and split_spec.get("cv_fold") is not None:
+        tags["cv_fold"] = str(split_spec["cv_fold"])
+    if split_spec.get("policy") == "held_out":
+        tags["held_out"] = f"{split_spec['held_out']['column']}={split_spec['held_out']['value']}"
+    return tags

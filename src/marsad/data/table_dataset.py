@@ -2,7 +2,9 @@
 
 `conf/dataset/<name>.yaml` names this class as `_target_`; one entry under `tasks:` per task the
 dataset serves. Loading returns canonical frames (`id`, the task's inputs, `label`, `split`)
-that have passed every check in `validation`, with a content fingerprint.
+that have passed every check in `validation`, with a content fingerprint. The steps live beside
+it: `readers` (files), `join` (a second file by key), `row_selection`, `text_window`, `dedup`,
+`silver` (labels from rules) and `splits` (split policies).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from typing import Any
 
 import pandas as pd
 
-from marsad.data import splits, validation
+from marsad.data import validation
 from marsad.data.dedup import deduplicate
 from marsad.data.fingerprint import combine_fingerprints, frame_fingerprint
+from marsad.data.join import join_columns
 from marsad.data.paths import resolve_data_root, resolve_path
-from marsad.data.readers import read_folds, read_table
+from marsad.data.readers import read_table
 from marsad.data.row_selection import select_rows
 from marsad.data.silver import silver_labels
+from marsad.data.splits import assign_splits, split_tags
 from marsad.data.text_window import apply_text_window
 from marsad.errors import ConfigError, DatasetError
 from marsad.tasks import Task
@@ -112,7 +116,7 @@ class TableDataset:
             split_fingerprints=split_prints,
             files=sorted(frame["_file"].unique()),
             label_spaces=dict(spec.get("label_spaces") or {}),
-            tags=_split_tags(spec.get("split", {})),
+            tags=split_tags(spec.get("split", {})),
         )
 
     def _read_splits(self, spec: dict[str, Any], folder: Path) -> pd.DataFrame:
@@ -134,34 +138,12 @@ class TableDataset:
         if "_file" not in frame:  # a folder reader names each record's own file
             frame["_file"] = str(path)
         if "join" in spec:
-            frame = self._join(frame, spec["join"], folder)
+            frame = join_columns(frame, spec["join"], folder, self.data_root)
         frame = select_rows(frame, spec, str(path))
         if "column" in split_spec:
             validation.require_columns(frame, {"split": split_spec["column"]}, str(path))
             frame["_split"] = frame[split_spec["column"]].astype(str)
         return frame
-
-    def _join(self, frame: pd.DataFrame, join: dict[str, Any], folder: Path) -> pd.DataFrame:
-        """Add the columns of a second file, matched by key (e.g. stance pairs -> article text,
-        or labels -> the text of a corpus we must not copy)."""
-        other_path = resolve_path(join["path"], self.data_root) if "path" in join else folder / join["file"]
-        other = read_table(other_path, join.get("format"))
-        on, key = join["column"], join.get("key", "id")
-        validation.require_columns(frame, {on: on}, frame["_file"].iloc[0])
-        validation.require_columns(other, {key: key}, str(other_path))
-        keep = [c for c in other.columns if c not in frame.columns or c == key]
-        other = other[keep].drop_duplicates(subset=key).rename(columns={key: "_join_key"})
-        merged = frame.merge(other.drop(columns="_row", errors="ignore"), how="left",
-                             left_on=on, right_on="_join_key", indicator=True)  # fmt: skip
-        missing = merged["_merge"] == "left_only"
-        if missing.any():
-            row = merged.loc[missing].iloc[0]
-            raise DatasetError(
-                f"{on} {row[on]!r} has no match in {other_path} (key '{key}'); "
-                f"{int(missing.sum())} row(s) unmatched",
-                file=row["_file"], row=int(row["_row"]), field=on,
-            )  # fmt: skip
-        return merged.drop(columns=["_merge", "_join_key"])
 
     def _canonical(self, frame: pd.DataFrame, spec: dict[str, Any], task: Task) -> pd.DataFrame:
         columns = spec["columns"]
@@ -210,9 +192,8 @@ class TableDataset:
                 validation.require_columns(frame, {"dedup.column": column}, file)
             out = deduplicate(out, settings, frame.loc[out.index, column] if column else None)
         if "policy" in spec.get("split", {}):
-            out["split"] = self._policy_split(
-                out, frame.loc[out.index], spec["split"], resolve_path(spec["path"], self.data_root)
-            )
+            folder = resolve_path(spec["path"], self.data_root)
+            out["split"] = assign_splits(self.name, out, frame.loc[out.index], spec["split"], folder)
         elif out["split"].isna().any():
             raise ConfigError(f"dataset '{self.name}': set `splits`, `split.column` or `split.policy`")
         bad = ~out["split"].isin(validation.SPLITS)
@@ -237,53 +218,6 @@ class TableDataset:
             return [str(v) for v in value] if value is not None else []
 
         return values.map(as_list)
-
-    def _policy_split(
-        self, frame: pd.DataFrame, raw: pd.DataFrame, split_spec: dict[str, Any], folder: Path
-    ) -> pd.Series:
-        """`frame` holds the canonical fields; `raw` the source columns (e.g. claim id, outlet)."""
-        policy = split_spec["policy"]
-        if policy == "folds":
-            folds = split_spec["folds"]
-            fold_of = read_folds(folder / folds["file"])
-            cv_fold = split_spec.get("cv_fold")
-            n_folds = len(set(fold_of.values()))
-            assignment = splits.fold_split(
-                raw[folds["column"]],
-                fold_of,
-                splits.cv_folds(int(cv_fold), n_folds) if cv_fold is not None else dict(folds["fixed"]),
-            )
-            return pd.Series(assignment, index=frame.index)
-        if policy == "held_out":
-            held_out = split_spec["held_out"]
-            assignment = splits.held_out_split(
-                frame["label"], raw[held_out["column"]], held_out["value"],
-                float(held_out.get("dev_fraction", 0.15)), int(split_spec.get("seed", 0)),
-            )  # fmt: skip
-            return pd.Series(assignment, index=frame.index)
-        if policy != "stratified":
-            raise ConfigError(
-                f"dataset '{self.name}': split policy '{policy}' is unknown; "
-                "expected 'stratified', 'folds' or 'held_out'"
-            )
-        group_by = split_spec.get("group_by")
-        assignment = splits.stratified_split(
-            frame["label"],
-            dict(split_spec.get("fractions", {"train": 0.7, "dev": 0.15, "test": 0.15})),
-            seed=int(split_spec.get("seed", 0)),
-            groups=frame[group_by] if group_by else None,
-        )
-        return pd.Series(assignment, index=frame.index)
-
-
-def _split_tags(split_spec: dict[str, Any]) -> dict[str, str]:
-    """Run tags that say which variant of the split a run used."""
-    tags = {}
-    if split_spec.get("policy") == "folds" and split_spec.get("cv_fold") is not None:
-        tags["cv_fold"] = str(split_spec["cv_fold"])
-    if split_spec.get("policy") == "held_out":
-        tags["held_out"] = f"{split_spec['held_out']['column']}={split_spec['held_out']['value']}"
-    return tags
 
 
 def _as_list(value: Any) -> list[str]:
