@@ -7,6 +7,12 @@ place names and nisba phrases, whether one is in the title, how early the first 
 the words around the mentions (قالت روسيا vs. مونديال روسيا). Sharing one model across actors
 lets a context learnt for one state transfer to another. An actor without any candidate
 mention is never predicted, so the model can only prune or keep what the gazetteer offers.
+
+With `context` (a `SentenceEmbeddings`, e.g. e5), each candidate also gets the mean embedding of
+the article's sentence windows that mention the actor (all windows where the mentions lie beyond
+the kept ones), scaled by `context_weight`: the sense of the sentence around a name (a match
+report, a summit, a shelling) where a few neighbouring words are too little to tell. The windows
+are the embedder's own, so vectors cached by `e5_logreg` on the same texts are reused.
 """
 
 from __future__ import annotations
@@ -14,12 +20,14 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from marsad.models.classifiers.actor_mentions import KINDS, ActorMentionFinder, Mention
 from marsad.models.classifiers.gazetteer import build_finder
+from marsad.models.encoders.sentence_embeddings import SentenceEmbeddings, segments
 from marsad.text.normalize import ArabicNormalizer
 
 WORD = re.compile(r"\w+")
@@ -58,6 +66,8 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         class_weight: str | None = None,
         threshold: float = 0.5,
         random_state: int | None = None,
+        context: SentenceEmbeddings | None = None,
+        context_weight: float = 1.0,
     ) -> None:
         self.labels = labels
         self.actors_file = actors_file
@@ -66,11 +76,15 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.threshold = threshold
         self.random_state = random_state
+        self.context = context
+        self.context_weight = context_weight
 
     def validate(self) -> None:
         build_finder(self.labels, self.actors_file, state_rules=True, use_metonyms=True)
         if not 0 < self.threshold < 1:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+        if self.context is not None:
+            self.context.fit([])  # parameter and package checks of the embedder, before any run
 
     def _candidates(self, X) -> list[tuple[int, int, dict[str, float]]]:
         """(row, label index, features) for every actor with a candidate mention in a text."""
@@ -85,6 +99,29 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
                 rows.append((row, index[label], mention_features(text, mentions, self.context_window)))
         return rows
 
+    def _context_vectors(self, X, candidates) -> np.ndarray:
+        """Per candidate: mean vector of the windows of its text that mention its actor."""
+        embedder: SentenceEmbeddings = self.context
+        normalizer = ArabicNormalizer()
+        windows = [segments(str(t), embedder.max_chars, embedder.max_segments) for t in X]
+        vectors = embedder.embed_segments(list(dict.fromkeys(w for ws in windows for w in ws)))
+        mentioned: dict[tuple[int, str], list[str]] = {}
+        for row, ws in enumerate(windows):
+            for window, normalised in zip(ws, normalizer.transform(ws)):
+                for label in {m.label for m in self.finder_.find(normalised, keep_bare_places=True)}:
+                    mentioned.setdefault((row, label), []).append(window)
+        out = []
+        for row, label, _ in candidates:
+            chosen = mentioned.get((row, self.labels[label])) or windows[row]
+            out.append(np.mean([vectors[w] for w in chosen], axis=0))
+        return self.context_weight * np.asarray(out, dtype=np.float64)
+
+    def _features(self, X, candidates):
+        features = self.vectorizer_.transform([f for _, _, f in candidates])
+        if self.context is None:
+            return features
+        return sparse.hstack([features, self._context_vectors(X, candidates)], format="csr")
+
     def fit(self, X, y) -> GazetteerLogReg:
         self.validate()
         y = np.asarray(y)
@@ -96,7 +133,7 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         targets = np.array([y[row, label] for row, label, _ in candidates])
         self.classifier_ = LogisticRegression(
             C=self.C, class_weight=self.class_weight, max_iter=2000, random_state=self.random_state
-        ).fit(self.vectorizer_.transform([f for _, _, f in candidates]), targets)
+        ).fit(self._features(X, candidates), targets)
         self.classes_ = np.arange(len(self.labels))
         return self
 
@@ -106,8 +143,7 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         scores = np.zeros((len(texts), len(self.labels)))
         candidates = self._candidates(texts)
         if candidates:
-            features = self.vectorizer_.transform([f for _, _, f in candidates])
-            probabilities = self.classifier_.predict_proba(features)[:, 1]
+            probabilities = self.classifier_.predict_proba(self._features(texts, candidates))[:, 1]
             for (row, label, _), p in zip(candidates, probabilities):
                 scores[row, label] = p
         return scores
