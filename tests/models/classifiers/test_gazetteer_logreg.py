@@ -94,7 +94,9 @@ def test_context_is_the_windows_that_mention_the_actor(with_context, monkeypatch
 def test_model_with_context_keeps_actors_and_drops_places(with_context, monkeypatch):
     monkeypatch.setenv("MARSAD_CACHE_DIR", str(with_context.cache_dir_))
     assert with_context.classifier_.coef_.shape[1] == len(with_context.vectorizer_.vocabulary_) + 512
-    assert predicted(with_context, "أعلنت وزارة الدفاع الروسية أن قواتها أسقطت طائرتين مسيرتين.") == {"russia"}
+    assert predicted(with_context, "أعلنت وزارة الدفاع الروسية أن قواتها أسقطت طائرتين مسيرتين.") == {
+        "russia"
+    }
     assert predicted(with_context, "وصل فريق كرة القدم إلى تركيا للمشاركة في بطولة ودية.") == set()
     restored = pickle.loads(pickle.dumps(with_context))
     sentence = ["هاجم تنظيم داعش حاجزا للجيش العراقي."]
