@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from marsad.data.readers import read_folds, read_json_dir
+from marsad.data.readers import read_folds, read_json_dir, read_table
 from marsad.errors import DatasetError
 
 
@@ -69,3 +69,19 @@ def test_folds_file(tmp_path):
     path.write_text("Fold_1: R-1\nfold two R-3\n", encoding="utf-8")
     with pytest.raises(DatasetError, match=r"folds\.txt, row 2: expected 'Fold_<k>: "):
         read_folds(path)
+
+
+def test_a_file_is_parsed_once_per_process_and_each_caller_gets_its_own_copy(tmp_path, monkeypatch):
+    from marsad.data import readers
+
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"id": "a", "topic": "attack"}\n', encoding="utf-8")
+    calls = []
+    real = readers.READERS["jsonl"]
+    monkeypatch.setitem(readers.READERS, "jsonl", lambda p: calls.append(p) or real(p))
+    first = read_table(path)
+    first.loc[0, "topic"] = "changed by a caller"
+    second = read_table(path)
+    assert len(calls) == 1 and second.loc[0, "topic"] == "attack"
+    path.write_text('{"id": "a", "topic": "attack"}\n{"id": "b", "topic": "protest"}\n', encoding="utf-8")
+    assert list(read_table(path)["id"]) == ["a", "b"] and len(calls) == 2  # rewritten: read again

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -133,14 +134,28 @@ def read_json_dir(path: Path, explode: list[str]) -> pd.DataFrame:
 
 
 def read_table(path: Path, fmt: str | None = None, explode: list[str] | None = None) -> pd.DataFrame:
-    """Read one data file (or, for `json_dir`, one folder); `fmt` defaults to what the name says."""
+    """Read one data file (or, for `json_dir`, one folder); `fmt` defaults to what the name says.
+    A file is parsed once per process and each caller gets its own copy: a sweep worker runs many
+    jobs, and every topic/actor job scores marsad_real, whose join reads all of ANT (4 s a time)."""
     fmt = fmt or infer_format(path)
     if fmt == "json_dir":
         return read_json_dir(path, list(explode or []))
-    readers = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet}
-    if fmt not in readers:
+    if fmt not in READERS:
         raise DatasetError(f"unknown format '{fmt}'; expected one of {FORMATS}", file=str(path))
-    return readers[fmt](path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return READERS[fmt](path)  # the reader names the missing file
+    return _parsed(path.resolve(), fmt, stat.st_size, stat.st_mtime_ns).copy()
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: Path, fmt: str, size: int, mtime_ns: int) -> pd.DataFrame:
+    """Keyed by size and modification time too: a file rewritten in place is read again."""
+    return READERS[fmt](path)
+
+
+READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet}
 
 
 def read_folds(path: Path) -> dict[str, int]:
