@@ -18,7 +18,12 @@ SUITES = sorted(EXPERIMENTS.glob("*/suite*.yaml"))
 
 
 def test_the_suites_are_found():
-    assert {p.parent.name for p in SUITES} >= {"quickstart", "ans_stance", "unifiedfc_stance"}
+    assert {p.parent.name for p in SUITES} >= {
+        "quickstart",
+        "ans_stance",
+        "unifiedfc_stance",
+        "bundled_to_real",
+    }
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=lambda p: f"{p.parent.name}/{p.stem}")

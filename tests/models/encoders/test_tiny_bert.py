@@ -45,3 +45,38 @@ def test_the_folder_is_reused_for_the_same_texts_and_config_only():
     assert TinyBert(vocab_size=300, hidden_size=64).build(texts) != folder
     leftovers = [p for p in folder.parent.iterdir() if p.name.startswith(".building-")]
     assert leftovers == []
+
+
+BUILD_IN_A_NEW_PROCESS = """
+import hashlib, sys
+from marsad.models.encoders.tiny_bert import TinyBert
+from tests.conftest import fixture_articles
+folder = TinyBert(vocab_size=400).build([a["text"] for a in fixture_articles(60)])
+print(hashlib.sha256((folder / "tokenizer.json").read_bytes()).hexdigest())
+"""
+
+
+def test_two_cold_builds_in_two_processes_give_the_same_vocabulary(tmp_path):
+    # tokenizers' trainer numbers continuing pieces in per-process hash order (tokenizers#1794);
+    # each process here has its own hash seed and an empty cache.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from transformers import AutoTokenizer
+
+    repo = Path(__file__).resolve().parents[3]
+    digests = []
+    for n in range(3):
+        env = {**os.environ, "MARSAD_CACHE_DIR": str(tmp_path / f"cache{n}"), "PYTHONPATH": str(repo)}
+        out = subprocess.run([sys.executable, "-c", BUILD_IN_A_NEW_PROCESS], env=env, cwd=repo,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        digests.append(out.stdout.split()[-1])
+    assert len(set(digests)) == 1, digests
+
+    folder = next((tmp_path / "cache0" / "tiny_models").iterdir())
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    pieces = tokenizer.tokenize("والمدينتين")  # an unseen word: split into continuing pieces
+    assert len(pieces) > 1 and all(p.startswith("##") for p in pieces[1:])
+    assert not any(t.startswith("##") for t in tokenizer.all_special_tokens)

@@ -7,6 +7,11 @@ Hugging Face checkpoint takes, so tests exercise the path users take with real m
 
 Folders are cached under `cache_dir("tiny_models")`, keyed by a hash of the texts and of this
 builder's parameters: a second fit on the same data reuses the folder.
+
+The build is deterministic: `tokenizers`' WordPiece trainer numbers the continuing pieces ("##x")
+in hash-map order, which differs per process, and breaks ties between merges by those numbers
+(huggingface/tokenizers#1794), so two cold builds gave different vocabularies and tiny_bert
+different scores. Every "##x" of the texts' alphabet is numbered up front, in sorted order.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from sklearn.base import BaseEstimator
 from marsad.cache import cache_dir
 from marsad.models.encoders.transformers_logging import quiet_transformers
 
+BUILD = 2  # part of the cache key: bump when the folder's content changes for the same inputs
 SPECIAL_TOKENS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]",
                   "mask_token": "[MASK]"}  # fmt: skip
 
@@ -53,7 +59,7 @@ class TinyBert(BaseEstimator):
 
     def key(self, texts: list[str]) -> str:
         """Hash of the builder's parameters and the texts (in order): the cache folder's name."""
-        digest = hashlib.sha256(json.dumps(self.get_params(), sort_keys=True).encode())
+        digest = hashlib.sha256(json.dumps({**self.get_params(), "build": BUILD}, sort_keys=True).encode())
         for text in texts:
             digest.update(text.encode("utf-8"))
             digest.update(b"\0")
@@ -85,10 +91,19 @@ class TinyBert(BaseEstimator):
         tokenizer.normalizer = normalizers.BertNormalizer(lowercase=False, strip_accents=False)
         tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
         tokenizer.decoder = decoders.WordPiece()
+        specials = list(SPECIAL_TOKENS.values())
+        normalized = (tokenizer.normalizer.normalize_str(t) for t in texts)
+        alphabet = sorted({c for t in normalized for c in t if not c.isspace()})
+        # Passed as special tokens only so that they are numbered first, in this order; they are
+        # ordinary vocabulary again below (special tokens would never be split or merged).
+        continuing = [f"##{c}" for c in alphabet]
         trainer = trainers.WordPieceTrainer(
-            vocab_size=self.vocab_size, special_tokens=list(SPECIAL_TOKENS.values()), show_progress=False
+            vocab_size=self.vocab_size, special_tokens=specials + continuing, show_progress=False
         )
         tokenizer.train_from_iterator(texts, trainer=trainer)
+        state = json.loads(tokenizer.to_str())
+        state["added_tokens"] = [t for t in state["added_tokens"] if t["content"] in specials]
+        tokenizer = Tokenizer.from_str(json.dumps(state))
         cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
         tokenizer.post_processor = processors.TemplateProcessing(
             single="[CLS] $A [SEP]",
