@@ -327,3 +327,7 @@ def test_transfer_shows_an_eval_only_sets_dev_split_and_says_where_it_was_skippe
     )
     nowhere = transfer_matrix([run(0)])
     assert nowhere.empty and "marsad_real: not scored in 1 runs" in to_markdown([], nowhere)
+    # A board ranked on the eval set (--split marsad_real.dev): in-domain test beside it.
+    ranked_there = transfer_matrix([run(0, 0.60), run(1, 0.64)], split="marsad_real.dev")
+    assert list(ranked_there.columns) == ["marsad_mini.test", "marsad_real.dev"]
+    assert ranked_there.iloc[0].tolist() == pytest.approx([0.9, 0.62])

@@ -21,17 +21,22 @@ def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str
     Columns are the `split` (default test) of the training dataset and of every eval dataset
     (its dev split where it has no such split), so each row reads in-domain vs transfer.
     `metric` defaults to each task's primary metric. Empty when no run was evaluated elsewhere.
+    A board ranked on an eval dataset's split (`marsad_real.dev`) reads the training dataset's
+    test split in-domain and that split of the eval datasets.
     """
     from marsad.leaderboard.table import primary_metric_of
+
+    home = "test" if "." in split else split
+    split = split.partition(".")[2] or split
 
     cells: dict[tuple[str, str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     has_transfer = False
     for run in runs:
         key = (run.tags["task"], run.tags.get("dataset", "?"), run.config_label)
         wanted = metric or run.tags.get("primary_metric") or primary_metric_of(key[0])
-        own = run.metrics.get(f"{split}_{wanted}")
+        own = run.metrics.get(f"{home}_{wanted}")
         if own is not None:
-            cells[key][f"{key[1]}.{split}"].append(own)
+            cells[key][f"{key[1]}.{home}"].append(own)
         found: dict[str, dict[str, float]] = defaultdict(dict)  # eval dataset -> split -> value
         for name, value in run.metrics.items():
             match = ELSEWHERE.match(name)
