@@ -331,3 +331,30 @@ def test_transfer_shows_an_eval_only_sets_dev_split_and_says_where_it_was_skippe
     ranked_there = transfer_matrix([run(0, 0.60), run(1, 0.64)], split="marsad_real.dev")
     assert list(ranked_there.columns) == ["marsad_mini.test", "marsad_real.dev"]
     assert ranked_there.iloc[0].tolist() == pytest.approx([0.9, 0.62])
+
+
+def test_an_80_column_terminal_shows_whole_cells_and_wide_ones_the_costs(store):
+    from rich.console import Console
+
+    from marsad.leaderboard.render import to_rich
+
+    uri, client, _, _ = store
+    board = build_leaderboard(find_runs(client), n_resamples=RESAMPLES, seed=0)
+
+    def printed(width: int) -> list[str]:
+        console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+        console.print(to_rich([board], width))
+        return console.export_text().splitlines()
+
+    narrow = printed(80)
+    assert max(len(line) for line in narrow) <= 80 and not any("…" in line for line in narrow)
+    for _, row in board.rows.iterrows():  # every row on one line, model and figures whole
+        line = next(line for line in narrow if f" {row['model']} " in line)
+        assert (
+            f"{row['mean']:.3f} ± {row['std']:.3f}" in line
+            and f"{row['ci_low']:.3f}–{row['ci_high']:.3f}" in line
+        )
+    caption = " ".join(" ".join(narrow).split())
+    assert "Not shown at this width: accuracy" in caption and "fit s" not in narrow[2]
+    wide = printed(200)
+    assert any("fit s" in line and "95% CI" in line for line in wide)

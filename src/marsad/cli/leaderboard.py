@@ -65,7 +65,7 @@ def leaderboard(
     from marsad.leaderboard.plots import figures
     from marsad.leaderboard.predictions import prefetch
     from marsad.leaderboard.publish import format_of, log_summary_run, rendered
-    from marsad.leaderboard.render import to_rich
+    from marsad.leaderboard.render import to_rich, transfer_rich
     from marsad.leaderboard.transfer import skipped_note, transfer_matrix
     from marsad.tracking.client import tracking_client
 
@@ -88,7 +88,7 @@ def leaderboard(
     if fmt == "table":
         console.print(to_rich(boards, console.width))
         if not transfer.empty:
-            console.print(_transfer_table(transfer))
+            console.print(transfer_rich(transfer, console.width))
     else:
         click.echo(rendered(fmt, boards, images, title, transfer))
     if skipped_note(transfer):  # on stderr for machine formats, beside the table otherwise
@@ -100,17 +100,6 @@ def leaderboard(
     if summary_run:
         run_id = log_summary_run(client, runs, boards, images, title, transfer)
         console.print(f"summary run {run_id}: page, tables and figures logged as its artifacts")
-
-
-def _transfer_table(frame) -> Table:
-    from marsad.leaderboard.render import TRANSFER_TITLE
-
-    table = Table(title=TRANSFER_TITLE)
-    for name in [*frame.index.names, *frame.columns]:
-        table.add_column(str(name), justify="left" if name in frame.index.names else "right")
-    for index, row in frame.iterrows():
-        table.add_row(*index, *("–" if v != v else f"{v:.3f}" for v in row))
-    return table
 
 
 @click.command()

@@ -69,10 +69,23 @@ def footnote(board: Leaderboard) -> str:
     return " ".join([text, *board.notes])
 
 
-def to_rich(boards: list[Leaderboard], width: int = 200):
-    """Tables for the terminal; narrow terminals leave secondary metrics, then costs, to the files."""
-    from rich.console import Group
+NARROW = 110  # below this terminal width: a compact layout without vertical rules, fewer columns
+
+
+def _terminal_table(width: int, **kwargs):
+    """A rich table that fits `width`: no vertical rules or edge padding in narrow terminals."""
+    from rich import box
     from rich.table import Table
+
+    if width >= NARROW:
+        return Table(**kwargs)
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, **kwargs)
+
+
+def to_rich(boards: list[Leaderboard], width: int = 200):
+    """Tables for the terminal. Narrow terminals leave secondary metrics, then costs, to the files
+    and a compact layout (no vertical rules) fits 80 columns."""
+    from rich.console import Group
 
     tables = []
     for board in boards:
@@ -80,18 +93,40 @@ def to_rich(boards: list[Leaderboard], width: int = 200):
         caption = footnote(board)
         if width < 150:
             left_out = [c for c in board.rows.columns if c not in _internal_columns(board.rows)]
-            left_out += list(COSTS.values()) if width < 110 else []
+            left_out += list(COSTS.values()) if width < NARROW else []
             frame = frame.drop(columns=left_out)
             caption += f" Not shown at this width: {', '.join(left_out)} (see --format markdown)."
-        table = Table(title=board.title, caption=caption, caption_justify="left")
+        if width < NARROW:  # the same figures, written shorter
+            rows = board.rows
+            frame["95% CI"] = [f"{lo:.3f}–{hi:.3f}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])]
+            frame["vs best"] = [
+                versus_best(row).replace(" (p=0.", " p=.").rstrip(")") for _, row in rows.iterrows()
+            ]
+            frame = frame.rename(columns={f"{board.metric} mean ± std": f"{board.metric} ± std", "rank": "#"})
+        table = _terminal_table(width, title=board.title, caption=caption, caption_justify="left")
         for column in frame.columns:
             text = column in ("model", "vs best")
-            table.add_column(column, justify="left" if text else "right", no_wrap=column != "vs best")
+            # Model names are never cut: 'vs best' gives way first, between its words.
+            longest = max([len(column), *(len(str(v)) for v in frame[column])])
+            table.add_column(column, justify="left" if text else "right", no_wrap=column != "vs best",
+                             min_width=longest if column == "model" else None)  # fmt: skip
         for _, row in frame.iterrows():
-            style = "bold green" if row["rank"] == 1 else ("" if "n.s." in row["vs best"] else "dim")
+            style = "bold green" if row.iloc[0] == 1 else ("" if "n.s." in row["vs best"] else "dim")
             table.add_row(*(str(v) for v in row), style=style)
         tables.append(table)
     return Group(*tables)
+
+
+def transfer_rich(frame: pd.DataFrame, width: int = 200):
+    table = _terminal_table(width, title=TRANSFER_TITLE)
+    models = frame.index.get_level_values("model") if "model" in frame.index.names else []
+    for name in [*frame.index.names, *frame.columns]:
+        widest = max([len(str(name)), *(len(m) for m in models)]) if name == "model" else None
+        justify = "left" if name in frame.index.names else "right"
+        table.add_column(str(name), justify=justify, min_width=widest)
+    for index, row in frame.iterrows():
+        table.add_row(*index, *("–" if v != v else f"{v:.3f}" for v in row))
+    return table
 
 
 TRANSFER_TITLE = "Transfer: trained on (rows) × evaluated on (columns), primary metric, mean over seeds"

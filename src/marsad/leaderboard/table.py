@@ -231,9 +231,9 @@ def build_leaderboard(
             f"{repeated} earlier runs of the same config, seed and fold were left out (latest kept)."
         )
     if any(r["seed_free"] for r in records):
-        notes.append("seeds '(fixed)': the model's fit ignores the seed, so a sweep runs it once")
+        notes.append("seeds '(fixed)': the model's fit ignores the seed, so a sweep runs it once.")
     if any("folds" in r for r in records):
-        notes.append("cross-validation: mean ± std over folds and seeds; CI and tests on the pooled folds")
+        notes.append("cross-validation: mean ± std over folds and seeds; CI and tests on the pooled folds.")
     return Leaderboard(
         task=task,
         dataset=dataset,
