@@ -358,3 +358,9 @@ def test_an_80_column_terminal_shows_whole_cells_and_wide_ones_the_costs(store):
     assert "Not shown at this width: accuracy" in caption and "fit s" not in narrow[2]
     wide = printed(200)
     assert any("fit s" in line and "95% CI" in line for line in wide)
+    from marsad.leaderboard.render import versus_best
+
+    tied = {"rank": 1, "diff_vs_best": 0.0, "p_vs_best": 1.0, "tied_with_best": True}  # equal scores
+    assert versus_best(tied) == "n.s. (p=1.000)" and versus_best(tied, compact=True) == "n.s. p=1.000"
+    worse = {**tied, "rank": 3, "diff_vs_best": -0.1, "p_vs_best": 0.003, "tied_with_best": False}
+    assert versus_best(worse, compact=True) == "worse p=.003"

@@ -24,16 +24,20 @@ def _number(value, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def versus_best(row: pd.Series) -> str:
+def versus_best(row: pd.Series, compact: bool = False) -> str:
+    """'best', or 'n.s. (p=0.127)' / 'worse (p=0.003)'; compact: 'n.s. p=.127', 'n.s. p=1.000'."""
     if row["rank"] == 1 and row["diff_vs_best"] == 0 and math.isnan(row["p_vs_best"]):
         return "best"
     mark = "n.s." if row["tied_with_best"] else "worse"
-    return f"{mark} (p={row['p_vs_best']:.3f})"
+    p = f"{row['p_vs_best']:.3f}"
+    return f"{mark} p={p.removeprefix('0')}" if compact else f"{mark} (p={p})"
 
 
-def display_frame(board: Leaderboard) -> pd.DataFrame:
-    """The columns people read, formatted; one row per model configuration."""
+def display_frame(board: Leaderboard, compact: bool = False) -> pd.DataFrame:
+    """The columns people read, formatted; one row per model configuration. `compact` writes the
+    same figures shorter, for narrow terminals (CI as lo–hi, 'n.s. p=.127')."""
     rows = board.rows
+    ci = "{:.3f}–{:.3f}" if compact else "[{:.3f}, {:.3f}]"
     other = [c for c in rows.columns if c not in _internal_columns(rows)]
     frame = pd.DataFrame(
         {
@@ -44,8 +48,8 @@ def display_frame(board: Leaderboard) -> pd.DataFrame:
             ],
             **({"folds": rows["folds"].fillna(0).astype(int)} if "folds" in rows else {}),
             f"{board.metric} mean ± std": [f"{m:.3f} ± {s:.3f}" for m, s in zip(rows["mean"], rows["std"])],
-            "95% CI": [f"[{lo:.3f}, {hi:.3f}]" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
-            "vs best": [versus_best(row) for _, row in rows.iterrows()],
+            "95% CI": [ci.format(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+            "vs best": [versus_best(row, compact) for _, row in rows.iterrows()],
             **{name: [_number(v) for v in rows[name]] for name in other},
             **{label: [_number(v, 2) for v in rows[column]] for column, label in COSTS.items()},
         }
@@ -82,6 +86,11 @@ def _terminal_table(width: int, **kwargs):
     return Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, **kwargs)
 
 
+def _widest(header: str, values) -> int:
+    """The width a column needs to show its header and every value whole."""
+    return max([len(str(header)), *(len(str(v)) for v in values)])
+
+
 def to_rich(boards: list[Leaderboard], width: int = 200):
     """Tables for the terminal. Narrow terminals leave secondary metrics, then costs, to the files
     and a compact layout (no vertical rules) fits 80 columns."""
@@ -89,29 +98,24 @@ def to_rich(boards: list[Leaderboard], width: int = 200):
 
     tables = []
     for board in boards:
-        frame = display_frame(board)
+        frame = display_frame(board, compact=width < NARROW)
         caption = footnote(board)
         if width < 150:
             left_out = [c for c in board.rows.columns if c not in _internal_columns(board.rows)]
             left_out += list(COSTS.values()) if width < NARROW else []
             frame = frame.drop(columns=left_out)
             caption += f" Not shown at this width: {', '.join(left_out)} (see --format markdown)."
-        if width < NARROW:  # the same figures, written shorter
-            rows = board.rows
-            frame["95% CI"] = [f"{lo:.3f}–{hi:.3f}" for lo, hi in zip(rows["ci_low"], rows["ci_high"])]
-            frame["vs best"] = [
-                versus_best(row).replace(" (p=0.", " p=.").rstrip(")") for _, row in rows.iterrows()
-            ]
+        if width < NARROW:
             frame = frame.rename(columns={f"{board.metric} mean ± std": f"{board.metric} ± std", "rank": "#"})
         table = _terminal_table(width, title=board.title, caption=caption, caption_justify="left")
         for column in frame.columns:
             text = column in ("model", "vs best")
             # Model names are never cut: 'vs best' gives way first, between its words.
-            longest = max([len(column), *(len(str(v)) for v in frame[column])])
+            widest = _widest(column, frame[column]) if column == "model" else None
             table.add_column(column, justify="left" if text else "right", no_wrap=column != "vs best",
-                             min_width=longest if column == "model" else None)  # fmt: skip
-        for _, row in frame.iterrows():
-            style = "bold green" if row.iloc[0] == 1 else ("" if "n.s." in row["vs best"] else "dim")
+                             min_width=widest)  # fmt: skip
+        for rank, (_, row) in zip(board.rows["rank"], frame.iterrows()):
+            style = "bold green" if rank == 1 else ("" if "n.s." in row["vs best"] else "dim")
             table.add_row(*(str(v) for v in row), style=style)
         tables.append(table)
     return Group(*tables)
@@ -119,9 +123,8 @@ def to_rich(boards: list[Leaderboard], width: int = 200):
 
 def transfer_rich(frame: pd.DataFrame, width: int = 200):
     table = _terminal_table(width, title=TRANSFER_TITLE)
-    models = frame.index.get_level_values("model") if "model" in frame.index.names else []
     for name in [*frame.index.names, *frame.columns]:
-        widest = max([len(str(name)), *(len(m) for m in models)]) if name == "model" else None
+        widest = _widest(name, frame.index.get_level_values(name)) if name == "model" else None
         justify = "left" if name in frame.index.names else "right"
         table.add_column(str(name), justify=justify, min_width=widest)
     for index, row in frame.iterrows():
