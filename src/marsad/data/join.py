@@ -10,6 +10,7 @@ import pandas as pd
 from marsad.data import validation
 from marsad.data.paths import resolve_path
 from marsad.data.readers import read_table
+from marsad.data.shared_tail import apply_shared_tail
 from marsad.errors import DatasetError
 
 
@@ -23,6 +24,8 @@ def join_columns(
     on, key = join["column"], join.get("key", "id")
     validation.require_columns(frame, {on: on}, frame["_file"].iloc[0])
     validation.require_columns(other, {key: key}, str(other_path))
+    if "shared_tail" in join:  # judged over the whole joined file, before its rows are picked
+        other = apply_shared_tail(other, dict(join["shared_tail"]), "join")
     keep = [c for c in other.columns if c not in frame.columns or c == key]
     other = other[keep].drop_duplicates(subset=key).rename(columns={key: "_join_key"})
     merged = frame.merge(other.drop(columns="_row", errors="ignore"), how="left",

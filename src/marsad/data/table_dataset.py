@@ -3,8 +3,8 @@
 `conf/dataset/<name>.yaml` names this class as `_target_`; one entry under `tasks:` per task the
 dataset serves. Loading returns canonical frames (`id`, the task's inputs, `label`, `split`)
 that have passed every check in `validation`, with a content fingerprint. The steps live beside
-it: `readers` (files), `join` (a second file by key), `row_selection`, `text_window`, `dedup`,
-`silver` (labels from rules) and `splits` (split policies).
+it: `readers` (files), `join` (a second file by key), `shared_tail` (scraped teasers),
+`row_selection`, `text_window`, `dedup`, `silver` (labels from rules) and `splits` (split policies).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from marsad.data.join import join_columns
 from marsad.data.paths import resolve_data_root, resolve_path
 from marsad.data.readers import read_table
 from marsad.data.row_selection import select_rows
+from marsad.data.shared_tail import apply_shared_tail
 from marsad.data.silver import silver_labels
 from marsad.data.splits import assign_splits, split_tags
 from marsad.data.text_window import apply_text_window
@@ -137,6 +138,8 @@ class TableDataset:
         frame = read_table(path, spec.get("format"), spec.get("explode"))
         if "_file" not in frame:  # a folder reader names each record's own file
             frame["_file"] = str(path)
+        if "shared_tail" in spec:  # judged over the whole file, before rows are selected
+            frame = apply_shared_tail(frame, dict(spec["shared_tail"]), f"dataset '{self.name}'")
         if "join" in spec:
             frame = join_columns(frame, spec["join"], folder, self.data_root)
         frame = select_rows(frame, spec, str(path))
