@@ -18,6 +18,7 @@ from omegaconf import DictConfig
 
 from marsad.config_check import CONF_PACKAGE, build_experiment, effective_preprocess
 from marsad.config_schema import register
+from marsad.errors import DatasetError
 
 if TYPE_CHECKING:
     from marsad.data import LoadedSplits
@@ -34,6 +35,28 @@ def stage(name: str, timings: dict[str, float]):
     timings[name] = time.perf_counter() - start
 
 
+def _eval_data(experiment, optional: bool):
+    """(dataset, its loaded splits) per `eval_datasets` entry; with `optional`, the DatasetError
+    in place of the splits where its files are absent here (a broken file still fails)."""
+    for dataset in experiment.eval_datasets:
+        try:
+            yield dataset, dataset.load(experiment.task, for_training=False)
+        except DatasetError as err:
+            if not optional or "file not found" not in str(err):
+                raise
+            yield dataset, err
+
+
+def eval_fingerprints(experiment, optional: bool) -> dict[str, str]:
+    """The `data_fingerprint.<name>.<split>` tags a run scored on today's eval data carries."""
+    return {
+        f"data_fingerprint.{dataset.name}.{split}": fingerprint
+        for dataset, data in _eval_data(experiment, optional)
+        if not isinstance(data, DatasetError)
+        for split, fingerprint in data.split_fingerprints.items()
+    }
+
+
 def evaluate_elsewhere(
     experiment, estimator, trained_on: LoadedSplits, optional: bool = False
 ) -> tuple[list, dict[str, str]]:
@@ -41,18 +64,13 @@ def evaluate_elsewhere(
     in a common label space when the label sets differ. Returns the results and run tags.
     `optional`: an eval dataset whose files are absent here is skipped, tagged `eval_skipped.<name>`."""
     from marsad.data.label_space import common_label_space
-    from marsad.errors import DatasetError
     from marsad.evaluation import evaluate_split
 
     results, tags = [], {}
-    for dataset in experiment.eval_datasets:
-        try:
-            data = dataset.load(experiment.task, for_training=False)
-        except DatasetError as err:
-            if not optional or "file not found" not in str(err):  # a broken file still fails
-                raise
-            tags[f"eval_skipped.{dataset.name}"] = f"data not found: {err}"[:500]
-            log.info("evaluate  %s skipped: its data is not on this machine (%s)", dataset.name, err)
+    for dataset, data in _eval_data(experiment, optional):
+        if isinstance(data, DatasetError):
+            tags[f"eval_skipped.{dataset.name}"] = f"data not found: {data}"[:500]
+            log.info("evaluate  %s skipped: its data is not on this machine (%s)", dataset.name, data)
             continue
         mapping = None
         if data.label_names != trained_on.label_names:
@@ -105,7 +123,8 @@ def run_experiment(cfg: DictConfig) -> float:
         if found:
             with stage("load", timings):
                 data = dataset.load(task)
-            done = resume.same_data(found, data.fingerprint, data.tags.get("cv_fold"))
+            scored_on = eval_fingerprints(experiment, bool(cfg.get("eval_optional")))
+            done = resume.same_data(found, data.fingerprint, data.tags.get("cv_fold"), scored_on)
             if done is not None:
                 log.info("skip      %s: finished run %s (%s) has this config, seed, fold and data",
                          name, done.info.run_id, done.info.run_name)  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -98,3 +99,39 @@ def test_optional_eval_dataset_is_left_out_of_tasks_it_does_not_serve(tmp_path, 
     assert experiment.eval_datasets == []
     with pytest.raises(ConfigError, match="eval dataset 'marsad_real' does not serve task 'stance'"):
         build_experiment(compose_config(overrides, tmp_path, FIXTURE_DATASET))
+
+
+def write_marsad_real(root: Path, body: str) -> None:
+    """A two-article marsad_real under `root`: labels, and the ANT file its texts are joined from."""
+    (root / "marsad_real").mkdir(parents=True, exist_ok=True)
+    (root / "ant").mkdir(exist_ok=True)
+    labels = [{"id": f"a{i}", "topic": "attack", "actors": [], "split": "dev"} for i in range(2)]
+    (root / "marsad_real" / "labels.jsonl").write_text("\n".join(json.dumps(r) for r in labels) + "\n")
+    articles = [{"id": f"a{i}", "title": f"عنوان {i}", "text": f"{body} {i}"} for i in range(2)]
+    with gzip.open(root / "ant" / "articles.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n")
+
+
+def test_resume_runs_again_when_an_eval_dataset_changed(tmp_path):
+    # A finished run counts as this job only if it was scored on today's eval data: here the text
+    # of marsad_real's articles changes (as when the dataset config's cleaning changes).
+    root = tmp_path / "data"
+    write_marsad_real(root, "قصفت طائرات مواقع في المدينة")
+    overrides = ["task=topic", "dataset=marsad_mini", "model=majority", f"data_root={root}",
+                 "eval_datasets=[marsad_real]", "resume=true"]  # fmt: skip
+    client = MlflowClient(f"sqlite:///{tmp_path}/mlflow.db")
+
+    def runs():
+        return client.search_runs([client.get_experiment_by_name("marsad").experiment_id])
+
+    run_experiment(compose_config(overrides, tmp_path))
+    run_experiment(compose_config(overrides, tmp_path))
+    (first,) = runs()  # the second call found the finished run and skipped
+    assert "marsad_real.dev_macro_f1" in first.data.metrics
+    write_marsad_real(root, "تظاهر آلاف في العاصمة")
+    run_experiment(compose_config(overrides, tmp_path))
+    newest, older = runs()
+    assert older.info.run_id == first.info.run_id
+    changed = "data_fingerprint.marsad_real.dev"
+    assert newest.data.tags[changed] != first.data.tags[changed]
+    assert newest.data.tags["data_fingerprint"] == first.data.tags["data_fingerprint"]  # same training data

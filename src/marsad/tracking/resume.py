@@ -1,8 +1,10 @@
 """`resume=true`: a job that already has a FINISHED run is not run again.
 
 "The same job" is the same task, dataset, config id (model + preprocessing, `identity.config_id`)
-and seed, then, once the data is loaded, the same data fingerprint and CV fold. The first part
-is one search before anything is loaded; most jobs of a fresh sweep stop there.
+and seed, then, once the data is loaded, the same data fingerprint and CV fold, and the same
+fingerprints of every `eval_datasets` split it scores (a run scored on an older text of an eval
+set, or without it, is run again). The first part is one search before anything is loaded; most
+jobs of a fresh sweep stop there.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ def candidates(client, experiment_id: str, tags: dict[str, str]) -> list:
     )
 
 
-def same_data(runs: list, fingerprint: str, cv_fold: str | None):
-    """The most recent of `runs` trained on data with this fingerprint and fold, or None."""
+def same_data(
+    runs: list, fingerprint: str, cv_fold: str | None, eval_fingerprints: dict[str, str] | None = None
+):
+    """The most recent of `runs` trained on data with this fingerprint and fold and scored on eval
+    splits with these fingerprints (`data_fingerprint.<name>.<split>` tags), or None."""
+    wanted = {"data_fingerprint": fingerprint, "cv_fold": cv_fold, **(eval_fingerprints or {})}
     for run in runs:
-        tags = run.data.tags
-        if tags.get("data_fingerprint") == fingerprint and tags.get("cv_fold") == cv_fold:
+        if all(run.data.tags.get(key) == value for key, value in wanted.items()):
             return run
     return None
