@@ -325,6 +325,10 @@ def test_transfer_shows_an_eval_only_sets_dev_split_and_says_where_it_was_skippe
         "*marsad_real: not scored in 1 runs (its data was not on the machine that ran them)*"
         in to_markdown([], frame)
     )
+    # A rerun of a seed (a resumed sweep re-scoring changed eval data) replaces it, as on the board.
+    rerun = RunRecord("r1b", "1", run(1, 0.70).tags, run(1, 0.70).metrics, "/nowhere", start_time=5)
+    replaced = transfer_matrix([run(0, 0.60), run(1, 0.64), rerun])
+    assert replaced.loc[("topic", "marsad_mini", "tfidf_svm"), "marsad_real.dev"] == pytest.approx(0.65)
     nowhere = transfer_matrix([run(0)])
     assert nowhere.empty and "marsad_real: not scored in 1 runs" in to_markdown([], nowhere)
     # A board ranked on the eval set (--split marsad_real.dev): in-domain test beside it.

@@ -250,10 +250,19 @@ def build_leaderboard(
 
 
 def latest_per_replicate(runs: list[RunRecord]) -> tuple[list[RunRecord], int]:
-    """Keep the latest run per (config, seed, fold): a rerun replaces, it does not add a seed."""
+    """Keep the latest run per (task, dataset, config, seed, fold): a rerun replaces, it does not
+    add a seed."""
     latest: dict[tuple, RunRecord] = {}
     for run in sorted(runs, key=lambda r: r.start_time):
-        latest[(run.config_key, run.tags.get("seed", run.run_id), run.tags.get("cv_fold", ""))] = run
+        tags = run.tags
+        key = (
+            tags.get("task"),
+            tags.get("dataset"),
+            run.config_key,
+            tags.get("seed", run.run_id),
+            tags.get("cv_fold", ""),
+        )
+        latest[key] = run
     return list(latest.values()), len(runs) - len(latest)
 
 

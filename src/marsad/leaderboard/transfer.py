@@ -24,8 +24,9 @@ def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str
     A board ranked on an eval dataset's split (`marsad_real.dev`) reads the training dataset's
     test split in-domain and that split of the eval datasets.
     """
-    from marsad.leaderboard.table import primary_metric_of
+    from marsad.leaderboard.table import latest_per_replicate, primary_metric_of
 
+    runs, _ = latest_per_replicate(runs)  # a rerun replaces its earlier run, as on the board
     home = "test" if "." in split else split
     split = split.partition(".")[2] or split
 
