@@ -93,3 +93,9 @@ def test_a_join_judges_teasers_over_the_whole_joined_file(tmp_path: Path):
     assert before.frames["dev"]["text"].iloc[0].endswith(TEASER)
     assert after.frames["dev"]["text"].iloc[0].endswith("من الليل.")
     assert before.fingerprint != after.fingerprint
+    assert cut.load(ACTOR, for_training=False).fingerprint == after.fingerprint  # kept per process
+    # The corpus rewritten: the teaser now ends one text only, so it is no longer shared.
+    rewritten = corpus()
+    rewritten.loc[[0, 1], "text"] = [article("خبر أول مختلف تماما عن غيره من الأخبار"), article("خبر ثان")]
+    rewritten.to_json(folder / "articles.jsonl", orient="records", lines=True, force_ascii=False)
+    assert cut.load(ACTOR, for_training=False).frames["dev"]["text"].iloc[0].endswith(TEASER)

@@ -24,8 +24,6 @@ def join_columns(
     on, key = join["column"], join.get("key", "id")
     validation.require_columns(frame, {on: on}, frame["_file"].iloc[0])
     validation.require_columns(other, {key: key}, str(other_path))
-    if "shared_tail" in join:  # judged over the whole joined file, before its rows are picked
-        other = apply_shared_tail(other, dict(join["shared_tail"]), "join")
     keep = [c for c in other.columns if c not in frame.columns or c == key]
     other = other[keep].drop_duplicates(subset=key).rename(columns={key: "_join_key"})
     merged = frame.merge(other.drop(columns="_row", errors="ignore"), how="left",
@@ -38,4 +36,7 @@ def join_columns(
             f"{int(missing.sum())} row(s) unmatched",
             file=row["_file"], row=int(row["_row"]), field=on,
         )  # fmt: skip
-    return merged.drop(columns=["_merge", "_join_key"])
+    merged = merged.drop(columns=["_merge", "_join_key"])
+    if "shared_tail" in join:  # judged over the whole joined file, applied to the matched rows
+        merged = apply_shared_tail(merged, dict(join["shared_tail"]), "join", other_path, corpus=other)
+    return merged

@@ -142,11 +142,21 @@ def read_table(path: Path, fmt: str | None = None, explode: list[str] | None = N
         return read_json_dir(path, list(explode or []))
     if fmt not in READERS:
         raise DatasetError(f"unknown format '{fmt}'; expected one of {FORMATS}", file=str(path))
+    identity = file_identity(path)
+    if identity is None:
+        return READERS[fmt](path)  # the reader names the missing file
+    resolved, size, mtime_ns = identity
+    return _parsed(resolved, fmt, size, mtime_ns).copy()
+
+
+def file_identity(path: Path) -> tuple[Path, int, int] | None:
+    """(resolved path, size, modification time) of a file, the key of what is cached from it: a
+    file rewritten in place gets a new one. None for a folder or a missing file."""
     try:
         stat = path.stat()
     except OSError:
-        return READERS[fmt](path)  # the reader names the missing file
-    return _parsed(path.resolve(), fmt, stat.st_size, stat.st_mtime_ns).copy()
+        return None
+    return (path.resolve(), stat.st_size, stat.st_mtime_ns) if path.is_file() else None
 
 
 @lru_cache(maxsize=8)

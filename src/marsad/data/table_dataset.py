@@ -139,7 +139,7 @@ class TableDataset:
         if "_file" not in frame:  # a folder reader names each record's own file
             frame["_file"] = str(path)
         if "shared_tail" in spec:  # judged over the whole file, before rows are selected
-            frame = apply_shared_tail(frame, dict(spec["shared_tail"]), f"dataset '{self.name}'")
+            frame = apply_shared_tail(frame, dict(spec["shared_tail"]), f"dataset '{self.name}'", path)
         if "join" in spec:
             frame = join_columns(frame, spec["join"], folder, self.data_root)
         frame = select_rows(frame, spec, str(path))
