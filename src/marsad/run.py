@@ -35,39 +35,41 @@ def stage(name: str, timings: dict[str, float]):
     timings[name] = time.perf_counter() - start
 
 
-def _eval_data(experiment, optional: bool):
+def load_eval_data(experiment, optional: bool) -> list[tuple]:
     """(dataset, its loaded splits) per `eval_datasets` entry; with `optional`, the DatasetError
     in place of the splits where its files are absent here (a broken file still fails)."""
+    loaded = []
     for dataset in experiment.eval_datasets:
         try:
-            yield dataset, dataset.load(experiment.task, for_training=False)
+            loaded.append((dataset, dataset.load(experiment.task, for_training=False)))
         except DatasetError as err:
             if not optional or "file not found" not in str(err):
                 raise
-            yield dataset, err
+            loaded.append((dataset, err))
+    return loaded
 
 
-def eval_fingerprints(experiment, optional: bool) -> dict[str, str]:
-    """The `data_fingerprint.<name>.<split>` tags a run scored on today's eval data carries."""
+def eval_fingerprints(eval_data: list[tuple]) -> dict[str, str]:
+    """The `data_fingerprint.<name>.<split>` tags a run scored on this eval data carries."""
     return {
         f"data_fingerprint.{dataset.name}.{split}": fingerprint
-        for dataset, data in _eval_data(experiment, optional)
+        for dataset, data in eval_data
         if not isinstance(data, DatasetError)
         for split, fingerprint in data.split_fingerprints.items()
     }
 
 
 def evaluate_elsewhere(
-    experiment, estimator, trained_on: LoadedSplits, optional: bool = False
+    experiment, estimator, trained_on: LoadedSplits, eval_data: list[tuple]
 ) -> tuple[list, dict[str, str]]:
-    """Score the fitted model on every split of each `eval_datasets` entry, as `<name>.<split>`,
-    in a common label space when the label sets differ. Returns the results and run tags.
-    `optional`: an eval dataset whose files are absent here is skipped, tagged `eval_skipped.<name>`."""
+    """Score the fitted model on every split of each loaded eval dataset (`load_eval_data`), as
+    `<name>.<split>`, in a common label space when the label sets differ. Returns the results and
+    run tags; an eval dataset whose files were absent is tagged `eval_skipped.<name>`."""
     from marsad.data.label_space import common_label_space
     from marsad.evaluation import evaluate_split
 
     results, tags = [], {}
-    for dataset, data in _eval_data(experiment, optional):
+    for dataset, data in eval_data:
         if isinstance(data, DatasetError):
             tags[f"eval_skipped.{dataset.name}"] = f"data not found: {data}"[:500]
             log.info("evaluate  %s skipped: its data is not on this machine (%s)", dataset.name, data)
@@ -115,7 +117,7 @@ def run_experiment(cfg: DictConfig) -> float:
     }  # fmt: skip
     client = tracking_client(cfg.tracking.uri)
     timings: dict[str, float] = {}
-    data = None
+    data = eval_data = None
     if cfg.get("resume"):  # a finished run of this job? Its data fingerprint needs the data loaded
         from marsad.tracking import resume
 
@@ -123,7 +125,8 @@ def run_experiment(cfg: DictConfig) -> float:
         if found:
             with stage("load", timings):
                 data = dataset.load(task)
-            scored_on = eval_fingerprints(experiment, bool(cfg.get("eval_optional")))
+            eval_data = load_eval_data(experiment, bool(cfg.get("eval_optional")))
+            scored_on = eval_fingerprints(eval_data)
             done = resume.same_data(found, data.fingerprint, data.tags.get("cv_fold"), scored_on)
             if done is not None:
                 log.info("skip      %s: finished run %s (%s) has this config, seed, fold and data",
@@ -162,9 +165,9 @@ def run_experiment(cfg: DictConfig) -> float:
                 for split in cfg.eval_splits
                 if split in data.frames
             ]
-            elsewhere, elsewhere_tags = evaluate_elsewhere(
-                experiment, estimator, data, optional=bool(cfg.get("eval_optional"))
-            )
+            if eval_data is None:  # not loaded yet by the resume check
+                eval_data = load_eval_data(experiment, bool(cfg.get("eval_optional")))
+            elsewhere, elsewhere_tags = evaluate_elsewhere(experiment, estimator, data, eval_data)
             results += elsewhere
         summary = " · ".join(
             f"{r.split} {task.primary_metric} {r.metrics[task.primary_metric]:.3f}" for r in results
