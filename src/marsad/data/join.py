@@ -38,5 +38,7 @@ def join_columns(
         )  # fmt: skip
     merged = merged.drop(columns=["_merge", "_join_key"])
     if "shared_tail" in join:  # judged over the whole joined file, applied to the matched rows
-        merged = apply_shared_tail(merged, dict(join["shared_tail"]), "join", other_path, corpus=other)
+        merged = apply_shared_tail(
+            merged, dict(join["shared_tail"]), f"join of {other_path}", other_path, corpus=other
+        )
     return merged

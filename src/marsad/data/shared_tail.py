@@ -77,15 +77,15 @@ def apply_shared_tail(
     unknown = set(settings) - set(SETTINGS)
     if unknown or "column" not in settings:
         raise ConfigError(
-            f"{where}.shared_tail: needs `column` and takes only {sorted(SETTINGS)}; got {sorted(settings)}"
+            f"{where}: shared_tail: needs `column` and takes only {sorted(SETTINGS)}; got {sorted(settings)}"
         )
     for key, kind in SETTINGS.items():
         if key in settings and not isinstance(settings[key], kind):
-            raise ConfigError(f"{where}.shared_tail.{key}: expected {kind.__name__}, got {settings[key]!r}")
+            raise ConfigError(f"{where}: shared_tail.{key}: expected {kind.__name__}, got {settings[key]!r}")
     column = settings["column"]
     if column not in corpus.columns or column not in frame.columns:
         known = sorted(c for c in corpus.columns if not c.startswith("_"))
-        raise ConfigError(f"{where}.shared_tail.column: no column '{column}'; columns: {known}")
+        raise ConfigError(f"{where}: shared_tail.column: no column '{column}'; columns: {known}")
     trimmed = _trimmed(corpus[column], settings.get("min_texts", 3), settings.get("min_chars", 40), source)
     out = frame.copy()
     out[column] = out[column].map(lambda t: trimmed.get(t, t) if isinstance(t, str) else t)
