@@ -35,18 +35,29 @@ def stage(name: str, timings: dict[str, float]):
     timings[name] = time.perf_counter() - start
 
 
-def load_eval_data(experiment, optional: bool) -> list[tuple]:
-    """(dataset, its loaded splits) per `eval_datasets` entry; with `optional`, the DatasetError
-    in place of the splits where its files are absent here (a broken file still fails)."""
+def load_eval_data(experiment, optional: bool, splits: list[str]) -> list[tuple]:
+    """(dataset, its loaded `splits`) per `eval_datasets` entry (an eval set's train split, e.g.
+    marsad_real's, is not scored); with `optional`, the DatasetError in place of the splits where
+    its files are absent here (a broken file still fails)."""
     loaded = []
     for dataset in experiment.eval_datasets:
         try:
-            loaded.append((dataset, dataset.load(experiment.task, for_training=False)))
+            data = dataset.load(experiment.task, for_training=False)
+            loaded.append((dataset, only_splits(data, splits)))
         except DatasetError as err:
             if not optional or "file not found" not in str(err):
                 raise
             loaded.append((dataset, err))
     return loaded
+
+
+def only_splits(data: LoadedSplits, splits: list[str]) -> LoadedSplits:
+    """`data` with only the named splits (frames and their fingerprints)."""
+    from dataclasses import replace
+
+    keep = [s for s in data.frames if s in splits]
+    return replace(data, frames={s: data.frames[s] for s in keep},
+                   split_fingerprints={s: data.split_fingerprints[s] for s in keep})  # fmt: skip
 
 
 def eval_fingerprints(eval_data: list[tuple]) -> dict[str, str]:
@@ -62,7 +73,7 @@ def eval_fingerprints(eval_data: list[tuple]) -> dict[str, str]:
 def evaluate_elsewhere(
     experiment, estimator, trained_on: LoadedSplits, eval_data: list[tuple]
 ) -> tuple[list, dict[str, str]]:
-    """Score the fitted model on every split of each loaded eval dataset (`load_eval_data`), as
+    """Score the fitted model on the loaded splits of each eval dataset (`load_eval_data`), as
     `<name>.<split>`, in a common label space when the label sets differ. Returns the results and
     run tags; an eval dataset whose files were absent is tagged `eval_skipped.<name>`."""
     from marsad.data.label_space import common_label_space
@@ -125,7 +136,7 @@ def run_experiment(cfg: DictConfig) -> float:
         if found:
             with stage("load", timings):
                 data = dataset.load(task)
-            eval_data = load_eval_data(experiment, bool(cfg.get("eval_optional")))
+            eval_data = load_eval_data(experiment, bool(cfg.get("eval_optional")), list(cfg.eval_splits))
             scored_on = eval_fingerprints(eval_data)
             done = resume.same_data(found, data.fingerprint, data.tags.get("cv_fold"), scored_on)
             if done is not None:
@@ -166,7 +177,7 @@ def run_experiment(cfg: DictConfig) -> float:
                 if split in data.frames
             ]
             if eval_data is None:  # not loaded yet by the resume check
-                eval_data = load_eval_data(experiment, bool(cfg.get("eval_optional")))
+                eval_data = load_eval_data(experiment, bool(cfg.get("eval_optional")), list(cfg.eval_splits))
             elsewhere, elsewhere_tags = evaluate_elsewhere(experiment, estimator, data, eval_data)
             results += elsewhere
         summary = " · ".join(

@@ -65,7 +65,8 @@ def test_describe_real_datasets(real_data_root, tmp_path):
     real = json.loads(
         run("describe", "marsad_real", "--task", "topic", "--json", "--out", str(tmp_path)).output
     )
-    assert real["rows"] == {"dev": 98} and real["labels"]["dev"]["political"] == 33
+    assert real["rows"] == {"train": 300, "dev": 98, "test": 200}  # SOURCE.md
+    assert real["labels"]["dev"]["political"] == 33 and real["labels"]["train"]["other"] == 91
 
 
 def test_verify_passes_records_and_fails_on_a_changed_copy(real_data_root, tmp_path):

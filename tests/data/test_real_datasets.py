@@ -137,17 +137,25 @@ def test_ant_topic_held_out_outlet(real_data_root):
     assert set(data.frames["test"]["label"]) == set(data.label_names)
 
 
-def test_marsad_real_dev_counts(real_data_root):
-    data = load_dataset_config("marsad_real", str(real_data_root)).load(TOPIC, for_training=False)
-    assert set(data.frames) == {"dev"}
+def test_marsad_real_split_counts(real_data_root):
+    """The three public splits hold SOURCE.md's counts; dev is the same 98 articles as before."""
+    data = load_dataset_config("marsad_real", str(real_data_root)).load(TOPIC)
+    assert data.sizes() == {"train": 300, "dev": 98, "test": 200}
     assert dict(Counter(data.frames["dev"]["label"])) == {
         "political": 33, "other": 25, "attack": 12, "armed_clash": 8, "security_operation": 8,
         "protest": 6, "civilian_harm": 4, "humanitarian": 2,
     }  # fmt: skip
-    actors = load_dataset_config("marsad_real", str(real_data_root)).load(ACTOR, for_training=False)
-    per_actor = Counter(a for labels in actors.frames["dev"]["label"] for a in labels)
-    assert per_actor["united_states"] == 22 and per_actor["russia"] == 17
-    assert sum(1 for labels in actors.frames["dev"]["label"] if not labels) == 30
+    assert dict(Counter(data.frames["train"]["label"])) == {
+        "political": 92, "other": 91, "attack": 24, "humanitarian": 20, "armed_clash": 20,
+        "security_operation": 20, "protest": 17, "civilian_harm": 16,
+    }  # fmt: skip
+    assert Counter(data.frames["test"]["label"])["civilian_harm"] == 11
+    actors = load_dataset_config("marsad_real", str(real_data_root)).load(ACTOR)
+    per_split = {s: Counter(a for labels in f["label"] for a in labels) for s, f in actors.frames.items()}
+    assert per_split["dev"]["united_states"] == 22 and per_split["dev"]["russia"] == 17
+    assert per_split["train"]["united_states"] == 94 and per_split["test"]["united_nations"] == 42
+    empty = {s: sum(1 for labels in f["label"] if not labels) for s, f in actors.frames.items()}
+    assert empty == {"train": 85, "dev": 30, "test": 59}
 
 
 def test_marsad_real_texts_lose_the_teasers_pasted_at_their_end(real_data_root):

@@ -36,9 +36,11 @@ def test_three_way_model_is_scored_on_a_four_way_dataset(tmp_path, corpus_dir):
     run_experiment(cfg)
     run = the_run(tmp_path)
     assert run.data.tags["eval_label_space.marsad_mini"] == "stance3"
-    for split in ("train", "dev", "test"):
+    for split in ("dev", "test"):  # eval_splits; an eval set's train split is not scored
         assert len(run.data.tags[f"data_fingerprint.marsad_mini.{split}"]) == 16
         assert 0 <= run.data.metrics[f"marsad_mini.{split}_macro_f1"] <= 1
+    assert "marsad_mini.train_macro_f1" not in run.data.metrics
+    assert "data_fingerprint.marsad_mini.train" not in run.data.tags
     # Scored in agree/disagree/other: per-class F1 exists for `other`, not for discuss/unrelated.
     assert "marsad_mini.test_f1.other" in run.data.metrics
     assert "marsad_mini.test_f1.discuss" not in run.data.metrics

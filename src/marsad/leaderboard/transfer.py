@@ -44,7 +44,7 @@ def transfer_matrix(runs: list[RunRecord], metric: str | None = None, split: str
             if match and match["metric"] == wanted:
                 found[match["dataset"]][match["split"]] = value
         for other, by_split in found.items():
-            # An evaluation-only set may hold a dev split alone (marsad_real): show that one.
+            # An eval set may hold a dev split alone: show that one.
             chosen = split if split in by_split else "dev" if "dev" in by_split else None
             if chosen is not None:
                 cells[key][f"{other}.{chosen}"].append(by_split[chosen])
