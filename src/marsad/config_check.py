@@ -17,6 +17,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 
 from marsad.data import TableDataset
+from marsad.data.combine import check_same_labels
 from marsad.data.label_space import common_label_space
 from marsad.errors import ConfigError, MarsadError, ModelNotForTask
 from marsad.extras import missing_extra
@@ -112,6 +113,7 @@ class Experiment:
     dataset: TableDataset
     estimator: TextClassifier
     eval_datasets: list[TableDataset]
+    train_with: list[TableDataset]
 
 
 def load_dataset_config(name: str, data_root: str | None) -> TableDataset:
@@ -173,4 +175,11 @@ def build_experiment(cfg: DictConfig) -> Experiment:
                 (dataset.name, list(own["labels"]), own.get("label_spaces") or {}),
                 (other.name, list(theirs["labels"]), theirs.get("label_spaces") or {}),
             )
-    return Experiment(task=task, dataset=dataset, estimator=estimator, eval_datasets=eval_datasets)
+    train_with = [load_dataset_config(name, cfg.data_root) for name in cfg.get("train_with") or []]
+    for other in train_with:
+        if not other.serves(task.name):
+            raise ConfigError(f"train_with dataset '{other.name}' does not serve task '{task.name}'")
+        check_same_labels(
+            dataset.name, list(own["labels"]), other.name, list(other.tasks[task.name]["labels"])
+        )
+    return Experiment(task, dataset, estimator, eval_datasets, train_with)

@@ -18,6 +18,7 @@ class RunSchema:
     tracking: Any = None
     seed: int = 0
     data_root: str | None = None
+    train_with: list[str] = field(default_factory=list)
     eval_splits: list[str] = field(default_factory=lambda: ["dev", "test"])
     eval_datasets: list[str] = field(default_factory=list)
     eval_optional: bool = False

@@ -60,6 +60,14 @@ def only_splits(data: LoadedSplits, splits: list[str]) -> LoadedSplits:
                    split_fingerprints={s: data.split_fingerprints[s] for s in keep})  # fmt: skip
 
 
+def load_training_data(experiment) -> LoadedSplits:
+    """The dataset's splits, with the train splits of `train_with` datasets added to train."""
+    from marsad.data.combine import add_training_data
+
+    data = experiment.dataset.load(experiment.task)
+    return add_training_data(data, [other.load(experiment.task) for other in experiment.train_with])
+
+
 def eval_fingerprints(eval_data: list[tuple]) -> dict[str, str]:
     """The `data_fingerprint.<name>.<split>` tags a run scored on this eval data carries."""
     return {
@@ -105,8 +113,9 @@ def evaluate_elsewhere(
     return results, tags
 
 
-def run_experiment(cfg: DictConfig) -> float:
-    """Run one configured experiment and return its primary metric on dev (else test)."""
+def run_experiment(cfg: DictConfig, extra_tags: dict[str, str] | None = None) -> float:
+    """Run one configured experiment and return its primary metric on dev (else test).
+    `extra_tags` are set on the run when it is created (e.g. a benchmark's parent run and name)."""
     from marsad.evaluation import evaluate_split
     from marsad.tracking import log_results
     from marsad.tracking.client import check_reachable, experiment_id, resolve_uri, tracking_client
@@ -117,14 +126,16 @@ def run_experiment(cfg: DictConfig) -> float:
     check_reachable(resolve_uri(cfg.tracking.uri))  # a dead or refusing store fails first, in seconds
     experiment = build_experiment(cfg)  # raises ConfigError before any run exists
     task, dataset, estimator = experiment.task, experiment.dataset, experiment.estimator
-    name = f"{task.name}/{dataset.name}/{cfg.model.name}/seed={cfg.seed}"
+    trained_on = "+".join([dataset.name, *(other.name for other in experiment.train_with)])
+    name = f"{task.name}/{trained_on}/{cfg.model.name}/seed={cfg.seed}"
     tags = {
-        "task": task.name, "dataset": dataset.name, "model": cfg.model.name,
+        "task": task.name, "dataset": trained_on, "model": cfg.model.name,
         "preprocess": effective_preprocess(cfg), "seed": str(cfg.seed), "git_commit": git_commit(),
         "config_id": config_id(cfg), "model_changes": model_changes(cfg),
         "primary_metric": task.primary_metric,
         **{f"version.{k}": v for k, v in package_versions().items()},
         **({"seeded": "false"} if cfg.model.get("seeded", True) is False else {}),
+        **(extra_tags or {}),
     }  # fmt: skip
     client = tracking_client(cfg.tracking.uri)
     timings: dict[str, float] = {}
@@ -135,7 +146,7 @@ def run_experiment(cfg: DictConfig) -> float:
         found = resume.candidates(client, experiment_id(client.tracking_uri, cfg.tracking.experiment), tags)
         if found:
             with stage("load", timings):
-                data = dataset.load(task)
+                data = load_training_data(experiment)
             eval_data = load_eval_data(experiment, bool(cfg.get("eval_optional")), list(cfg.eval_splits))
             scored_on = eval_fingerprints(eval_data)
             done = resume.same_data(found, data.fingerprint, data.tags.get("cv_fold"), scored_on)
@@ -149,7 +160,7 @@ def run_experiment(cfg: DictConfig) -> float:
         log_results.log_params(run_id, client, cfg)
         if data is None:
             with stage("load", timings):
-                data = dataset.load(task)
+                data = load_training_data(experiment)
         sizes = ", ".join(f"{s} {n}" for s, n in data.sizes().items())
         log.info(
             "load      %s: %s · fingerprint %s (%.2f s)",
