@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -48,6 +49,15 @@ def preview(frame: pd.DataFrame, task: Task) -> list[str]:
     return [" ⟂ ".join(parts) for parts in zip(*columns)]
 
 
+def resampling_groups(frame: pd.DataFrame, task: Task) -> list[str]:
+    """The unit a bootstrap resamples: for pair tasks the claim (all its pairs move together,
+    so they are not independent examples), otherwise the example itself."""
+    if not task.is_pair:
+        return frame["id"].astype(str).tolist()
+    claims = frame[task.inputs[0]].astype(str)
+    return [hashlib.sha1(c.encode("utf-8")).hexdigest()[:12] for c in claims]
+
+
 def evaluate_split(
     estimator,
     task: Task,
@@ -77,6 +87,7 @@ def evaluate_split(
             "predicted": task.decode(np.asarray(y_pred), label_names),
             "correct": correct,
             "scores": [row.tolist() for row in scores],
+            "group": resampling_groups(frame, task),
             "text": preview(frame, task),
         }
     )

@@ -84,7 +84,7 @@ def compare_runs(
     n = len(scored_a.ids)
     score_a = float(stats.metric_from_counts(counts_a.sum(0), metric, n))
     score_b = float(stats.metric_from_counts(counts_b.sum(0), metric, n))
-    weights = stats.resample_weights(n, n_resamples, seed)
+    weights, _ = stats.bootstrap_weights(n, scored_a.groups, n_resamples, seed)  # claims for stance
     boot_a = stats.bootstrap_means([counts_a], metric, weights)
     boot_b = stats.bootstrap_means([counts_b], metric, weights)
     f1_a, f1_b = stats.per_label_f1(counts_a.sum(0)), stats.per_label_f1(counts_b.sum(0))

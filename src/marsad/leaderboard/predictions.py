@@ -100,6 +100,7 @@ class ScoredExamples:
     predicted: np.ndarray
     fingerprint: str  # of ids and gold labels: what was scored
     label_kind: str  # "multi" when gold was logged as a list of labels per example
+    groups: np.ndarray | None = None  # the bootstrap's unit (stance: the claim); None in older runs
 
 
 def _indicators(column: pa.ChunkedArray, label_names: list[str], where: str) -> np.ndarray:
@@ -132,7 +133,9 @@ def run_examples(run: RunRecord, split: str, label_names: list[str]) -> ScoredEx
 def _examples(
     run_id: str, artifact_uri: str, tracking_uri: str | None, split: str, labels: tuple[str, ...], label: str
 ) -> ScoredExamples:
-    table = _split_table(run_id, artifact_uri, tracking_uri, label, split, COLUMNS)
+    path = _path(run_id, artifact_uri, tracking_uri)
+    columns = COLUMNS + (["group"] if "group" in pq.read_schema(path).names else [])
+    table = _split_table(run_id, artifact_uri, tracking_uri, label, split, columns)
     where = f"run {run_id} predictions.parquet ({split})"
     ids = table["id"].to_numpy()
     gold = _indicators(table["gold"], list(labels), where)
@@ -143,7 +146,8 @@ def _examples(
         if pa.types.is_list(table["gold"].type) or pa.types.is_large_list(table["gold"].type)
         else "single"
     )
-    return ScoredExamples(ids, gold, predicted, "p" + digest[:15], kind)
+    groups = table["group"].to_numpy() if "group" in columns else None
+    return ScoredExamples(ids, gold, predicted, "p" + digest[:15], kind, groups)
 
 
 def run_predictions(run: RunRecord, split: str) -> pd.DataFrame:

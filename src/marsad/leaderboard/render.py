@@ -66,7 +66,7 @@ def _internal_columns(rows: pd.DataFrame) -> set[str]:
 
 def footnote(board: Leaderboard) -> str:
     text = (
-        f"Ranked by {board.metric} on '{board.split}'. CI: 95% bootstrap over examples "
+        f"Ranked by {board.metric} on '{board.split}'. CI: 95% bootstrap over {board.resampled} "
         f"({board.rows['runs'].sum()} runs). 'vs best': {board.test_method} against the top row; "
         "n.s. = not significantly different at 0.05."
     )

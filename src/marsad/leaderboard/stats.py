@@ -64,6 +64,24 @@ def resample_weights(n_examples: int, n_resamples: int, seed: int) -> np.ndarray
     return flat.reshape(n_resamples, n_examples).astype(np.float32)
 
 
+def cluster_resample_weights(groups, n_resamples: int, seed: int) -> np.ndarray:
+    """Like `resample_weights`, but whole groups (e.g. a claim with all its pairs) are drawn:
+    each example weighs as often as its group is drawn. Pairs of one claim are not independent,
+    so resampling them one by one understates the spread. With one example per group this is
+    the ordinary bootstrap."""
+    _, group_of = np.unique(np.asarray(groups), return_inverse=True)
+    per_group = resample_weights(int(group_of.max()) + 1, n_resamples, seed)
+    return per_group[:, group_of]
+
+
+def bootstrap_weights(n_examples: int, groups, n_resamples: int, seed: int) -> tuple[np.ndarray, str]:
+    """Resample weights and their unit: whole claims where `groups` (one id per example) has
+    fewer groups than examples, else single examples."""
+    if groups is not None and len(np.unique(groups)) < n_examples:
+        return cluster_resample_weights(groups, n_resamples, seed), "claims"
+    return resample_weights(n_examples, n_resamples, seed), "examples"
+
+
 def bootstrap_means(per_run_counts: list[np.ndarray], metric: str, weights: np.ndarray) -> np.ndarray:
     """The metric averaged over runs (seeds), for each resample of examples: shape (resamples,).
 

@@ -42,6 +42,7 @@ class Leaderboard:
     best_confusion: tuple[np.ndarray, np.ndarray]  # gold and predicted indicators, best model's first run
     test_method: str
     notes: list[str] = field(default_factory=list)
+    resampled: str = "examples"  # the bootstrap's unit: "claims" where pairs of a claim move together
 
     @property
     def title(self) -> str:
@@ -135,7 +136,7 @@ def build_leaderboard(
     for run in sorted(runs, key=lambda r: (r.tags.get("cv_fold", ""), r.start_time)):
         units[run.config_key][run.tags.get("seed", run.run_id)].append(run)
     counts: dict[str, list[np.ndarray]] = {}
-    reference_ids = None
+    reference_ids = groups = None
     first_unit: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for key, seeds in units.items():
         counts[key] = []
@@ -146,6 +147,8 @@ def build_leaderboard(
             predicted = np.concatenate([p.predicted for p in parts])
             if reference_ids is None:
                 reference_ids = ids
+                if all(p.groups is not None for p in parts):
+                    groups = np.concatenate([p.groups for p in parts])
             elif not np.array_equal(ids, reference_ids):
                 raise LeaderboardError(
                     f"run {seed_runs[0].run_id} ({split}): its examples differ from the other runs' "
@@ -155,7 +158,8 @@ def build_leaderboard(
             first_unit.setdefault(key, (gold, predicted))
 
     n_examples = len(reference_ids)
-    weights = stats.resample_weights(n_examples, n_resamples, seed)
+    # Pairs of one claim move together: resample claims where the runs logged them.
+    weights, resampled = stats.bootstrap_weights(n_examples, groups, n_resamples, seed)
     label_kind = examples[runs[0].run_id].label_kind
     single_accuracy = metric == "accuracy" and label_kind == "single"
     # Per seed: counts summed over the examples, and the metric they give (pooled over folds).
@@ -246,6 +250,7 @@ def build_leaderboard(
         best_confusion=first_unit[best],
         test_method=method,
         notes=notes,
+        resampled=resampled,
     )
 
 
