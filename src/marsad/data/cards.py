@@ -80,18 +80,32 @@ def main_score(tasks: list[str]) -> str:
 
 
 def describe_split(task_spec: dict[str, Any]) -> str:
-    """How a task's rows get their split, in words (official files, a column or a seeded policy)."""
+    """How a task's rows get their split, in words (official files, a column or a policy)."""
     if "splits" in task_spec:
         return "official files: " + ", ".join(f"{s} = {f}" for s, f in task_spec["splits"].items())
     split = task_spec.get("split") or {}
     if "column" in split:
         return f"from column `{split['column']}`"
+    seed = split.get("seed", 0)
+    if split.get("policy") == "time":
+        time = split["time"]
+        before = f"before {time['cut']} train/dev ({_dev(time, seed)})"
+        return f"time split on `{time['column']}`: {before}, from it test"
+    if split.get("policy") == "held_out":
+        held = split["held_out"]
+        test = f"`{held['column']}` = {held['value']} test"
+        return f"held-out split: {test}, the rest train/dev ({_dev(held, seed)})"
     if "policy" in split:
         fractions = split.get("fractions") or {"train": 0.7, "dev": 0.15, "test": 0.15}
         shares = "/".join(f"{round(100 * v)}" for v in fractions.values())
         grouped = f", grouped by `{split['group_by']}`" if split.get("group_by") else ""
-        return f"seeded {split['policy']} split {shares} (seed {split.get('seed', 0)}{grouped})"
+        return f"seeded {split['policy']} split {shares} (seed {seed}{grouped})"
     return ", ".join(f"{k}={v}" for k, v in split.items()) or "not declared"
+
+
+def _dev(policy: dict[str, Any], seed: int) -> str:
+    """The dev share of the rows left after test, for the time and held-out policies."""
+    return f"{round(100 * float(policy.get('dev_fraction', 0.15)))}% of them dev, stratified, seed {seed}"
 
 
 def card_from_spec(spec: DictConfig | dict[str, Any]) -> DatasetCard:

@@ -4,9 +4,12 @@ Splits are stratified by label and, when `group_by` is set (stance: the claim), 
 inside one split so that no claim is seen in training and again at test time. The split seed is
 the dataset's, not the model's: every seed of a model is then scored on the same test examples.
 
-Two more policies: `folds` maps official folds of groups to splits (a fixed assignment, or
-cross-validation fold k: test k, dev k-1, train the rest), and `held_out` tests on every row
-whose column has one value (ANT: one outlet) and splits the rest into train and dev.
+Three more policies: `folds` maps official folds of groups to splits (a fixed assignment, or
+cross-validation fold k: test k, dev k-1, train the rest); `held_out` tests on every row whose
+column has one value (ANT: one outlet) and splits the rest into train and dev; `time` tests on
+every row dated on or after a cut and splits the earlier rows into train and dev, so a model is
+scored on news it could not have seen (dates are read as UTC instants: a cut of '2018-07-01' is
+midnight UTC for every outlet, whatever offset its dates carry).
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
+from marsad.data import validation
 from marsad.data.readers import read_folds
-from marsad.errors import ConfigError
+from marsad.errors import ConfigError, DatasetError
 
 
 def stratum(labels: pd.Series) -> np.ndarray:
@@ -96,11 +100,64 @@ def held_out_split(
         raise ConfigError(
             f"held_out value {test_value!r} must select some but not all rows; values: {sorted(set(values))}"
         )
+    return _test_and_rest(labels, is_test, dev_fraction, seed)
+
+
+def _test_and_rest(labels: pd.Series, is_test: np.ndarray, dev_fraction: float, seed: int) -> np.ndarray:
+    """'test' where `is_test`; the other rows stratified by label into train and dev."""
     assignment = np.full(len(labels), "test", dtype=object)
     rest = np.flatnonzero(~is_test)
     dev = _one_fold(stratum(labels.iloc[rest]), rest, dev_fraction, seed)
     assignment[rest] = np.where(dev, "dev", "train")
     return assignment
+
+
+def parse_dates(
+    values: pd.Series,
+    column: str,
+    file: str | None = None,
+    rows: pd.Series | None = None,
+    date_format: str = "mixed",
+) -> pd.Series:
+    """Each value as a UTC timestamp. `format='mixed'` reads each value on its own: ANT's RFC 2822
+    dates end in 'GMT' for some outlets and '+0400' for others, which one inferred format misses.
+    A missing or unreadable date is a DatasetError naming the value and its row (`rows`: the
+    source row numbers), since silently dropping it would change the test set unnoticed."""
+    when = pd.to_datetime(values, utc=True, errors="coerce", format=date_format)
+    bad = np.flatnonzero(when.isna().to_numpy())
+    if len(bad):
+        first = bad[0]
+        value = values.iloc[first]
+        what = "no value" if pd.isna(value) or not str(value).strip() else repr(value)
+        raise DatasetError(
+            f"{what} is not a date (split.time.column '{column}', read by pandas with "
+            f"utc=True, format={date_format!r}); {len(bad)} row(s) like it. Fix the value, or name "
+            "the dates' strftime format in split.time.format",
+            file=file,
+            row=int(rows.iloc[first]) if rows is not None else int(first),
+            field=column,
+        )
+    return when
+
+
+def time_split(labels: pd.Series, dates: pd.Series, cut: str, dev_fraction: float, seed: int) -> np.ndarray:
+    """Test = rows dated on or after `cut` (`dates` from `parse_dates`); the earlier rows
+    stratified into train and dev, so dev is as old as train and tuning never peeks at test."""
+    try:
+        cut_at = pd.to_datetime(str(cut), utc=True, format="ISO8601")  # '01/07/2018' is ambiguous
+    except (ValueError, TypeError) as err:
+        raise ConfigError(
+            f"split.time.cut {cut!r} is not an ISO 8601 date such as '2018-07-01' "
+            "(a time and offset may follow: '2018-07-01T12:00+04:00'; without one it is UTC)"
+        ) from err
+    is_test = (dates >= cut_at).to_numpy()
+    if not is_test.any() or is_test.all():
+        empty = "test (on or after it)" if not is_test.any() else "train/dev (before it)"
+        raise ConfigError(
+            f"split.time.cut {cut!r} leaves {empty} empty; the dates run from "
+            f"{dates.min():%Y-%m-%d %H:%M} to {dates.max():%Y-%m-%d %H:%M} UTC: choose a cut inside"
+        )
+    return _test_and_rest(labels, is_test, dev_fraction, seed)
 
 
 def assign_splits(
@@ -127,10 +184,26 @@ def assign_splits(
             float(held_out.get("dev_fraction", 0.15)), int(split_spec.get("seed", 0)),
         )  # fmt: skip
         return pd.Series(assignment, index=frame.index)
+    if policy == "time":
+        time_spec = split_spec["time"]
+        file = str(frame["_file"].iloc[0]) if len(frame) else str(folder)
+        validation.require_columns(raw, {"split.time.column": time_spec["column"]}, file)
+        dates = parse_dates(
+            raw[time_spec["column"]],
+            time_spec["column"],
+            file,
+            frame["_row"],
+            time_spec.get("format", "mixed"),
+        )
+        assignment = time_split(
+            frame["label"], dates, time_spec["cut"],
+            float(time_spec.get("dev_fraction", 0.15)), int(split_spec.get("seed", 0)),
+        )  # fmt: skip
+        return pd.Series(assignment, index=frame.index)
     if policy != "stratified":
         raise ConfigError(
             f"dataset '{dataset}': split policy '{policy}' is unknown; "
-            "expected 'stratified', 'folds' or 'held_out'"
+            "expected 'stratified', 'folds', 'held_out' or 'time'"
         )
     group_by = split_spec.get("group_by")
     assignment = stratified_split(
@@ -149,4 +222,6 @@ def split_tags(split_spec: Mapping[str, Any]) -> dict[str, str]:
         tags["cv_fold"] = str(split_spec["cv_fold"])
     if split_spec.get("policy") == "held_out":
         tags["held_out"] = f"{split_spec['held_out']['column']}={split_spec['held_out']['value']}"
+    if split_spec.get("policy") == "time":
+        tags["time_cut"] = str(split_spec["time"]["cut"])
     return tags
