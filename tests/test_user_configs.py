@@ -70,6 +70,6 @@ def test_a_user_model_extending_a_shipped_one_runs_and_is_tagged(tmp_path):
     refused = marsad_run(["--config-dir", str(folder), "task=topic", "dataset=ans_stance"], tmp_path)
     assert refused.returncode == 1
     assert (
-        "Datasets that serve 'topic': ['ant_topic', 'marsad_mini', 'marsad_real', 'my_mini']"
+        "Datasets that serve 'topic': ['ant_topic', 'ant_topic_time', 'marsad_mini', 'marsad_real', 'my_mini']"
         in refused.stderr
     )

@@ -33,7 +33,7 @@ def test_marsad_run_config_error_is_one_line_without_traceback(tmp_path):
     message = "ConfigError: dataset 'ans_stance' cannot serve task 'topic': it serves ['stance']"
     lines = error_lines(result, message)
     assert len(lines) == 1 and lines[0].startswith("marsad-run: ConfigError"), result.stderr
-    assert "'ant_topic', 'marsad_mini', 'marsad_real'" in lines[0]  # the datasets that do serve it
+    assert "'ant_topic', 'ant_topic_time', 'marsad_mini', 'marsad_real'" in lines[0]  # the datasets that do serve it
     assert not (tmp_path / "mlflow.db").exists()  # refused before a run or store was made
 
     full = run("marsad-run", ["task=topic", "dataset=ans_stance"], tmp_path, HYDRA_FULL_ERROR="1")
