@@ -10,6 +10,7 @@ import os
 import click
 
 from marsad import __version__
+from marsad.cli.bench import bench
 from marsad.cli.cache import cache
 from marsad.cli.data import data
 from marsad.cli.leaderboard import compare, leaderboard
@@ -46,7 +47,7 @@ def main(debug: bool) -> None:
 # MLflow's per-file download bars would bury the output of a one-line command.
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
-for command in (data, models, leaderboard, compare, predict, cache, runs, server):
+for command in (bench, data, models, leaderboard, compare, predict, cache, runs, server):
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def add_training_data(data: LoadedSplits, extra: list[LoadedSplits]) -> LoadedSp
     parts.update({o.dataset: o.split_fingerprints["train"] for o in extra})
     split_prints = {**data.split_fingerprints, "train": combine_fingerprints(parts)}
     tags = {**data.tags, "train_with": ",".join(o.dataset for o in extra)}
-    tags.update({f"data_fingerprint.{o.dataset}.train": o.split_fingerprints["train"] for o in extra})
+    tags.update({f"data_fingerprint.{name}.train": value for name, value in parts.items()})
     return replace(
         data,
         dataset="+".join([data.dataset, *(o.dataset for o in extra)]),

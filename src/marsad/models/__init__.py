@@ -16,11 +16,13 @@ from importlib import import_module
 _MODULES = {
     "SentenceEmbeddings": "marsad.models.encoders.sentence_embeddings",
     "TinyBert": "marsad.models.encoders.tiny_bert",
+    "E5SmallCheckpoint": "marsad.models.encoders.e5_checkpoint",
     "ClaimEvidence": "marsad.models.features.claim_evidence",
     "ConstantFeatures": "marsad.models.features.constant",
     "EmbeddingPairFeatures": "marsad.models.features.embedding_pair_features",
     "PairFeatures": "marsad.models.features.pair_features",
     "WordCharTfidf": "marsad.models.features.tfidf",
+    "ExternalEstimator": "marsad.models.classifiers.external_estimator",
     "GatedClassifier": "marsad.models.classifiers.gated_classifier",
     "GazetteerActorMatcher": "marsad.models.classifiers.gazetteer",
     "GazetteerLogReg": "marsad.models.classifiers.gazetteer_logreg",

@@ -1,0 +1,238 @@
+"""`marsad bench run`: score one model on every task of a benchmark.
+
+Each task is an ordinary `marsad-run` job (the task's overrides plus the model's), run in this
+process under one parent MLflow run tagged with the benchmark's name and version. A task with a
+valid result file is skipped (delete the file to run it again); a model restricted to other
+tasks is reported as not serving the task, not as failed; a task that fails is reported, marked
+FAILED in MLflow by the run itself, and the other tasks still run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from marsad.benchmark import results as result_files
+from marsad.benchmark.definition import Benchmark, BenchmarkError, BenchmarkTask
+from marsad.errors import MarsadError, ModelNotForTask
+
+log = logging.getLogger("marsad")
+
+
+@dataclass
+class TaskOutcome:
+    task: str
+    status: str  # done | skipped (result file) | not served | failed
+    detail: str = ""
+    path: Path | None = None
+
+
+@dataclass
+class BenchRun:
+    """Where and how to run: the model's overrides, the user's config folder, the stores."""
+
+    model_overrides: list[str]
+    results: Path
+    tracking_uri: str
+    config_dir: str | None = None
+    data_root: str | None = None
+    seeds: list[int] | None = None
+    extra_overrides: list[str] = field(default_factory=list)  # e.g. tracking.log_model=false
+
+
+@contextmanager
+def hydra_context():
+    from hydra import initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
+
+    from marsad.config_check import CONF_PACKAGE
+    from marsad.config_schema import register
+
+    register()
+    if GlobalHydra.instance().is_initialized():  # e.g. inside a test that composed already
+        GlobalHydra.instance().clear()
+    with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
+        yield
+
+
+def compose_job(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seed: int):
+    from hydra import compose
+
+    overrides = [
+        *task.overrides(), *how.model_overrides, f"seed={seed}",
+        f"tracking.uri={how.tracking_uri}", f"tracking.experiment={bench.name}", *how.extra_overrides,
+    ]  # fmt: skip
+    if how.data_root:
+        overrides.append(f"data_root={how.data_root}")
+    if how.config_dir:
+        overrides.append(f"hydra.searchpath=[file://{Path(how.config_dir).resolve()}]")
+    return compose(config_name="config", overrides=overrides)
+
+
+def run_benchmark(
+    bench: Benchmark, how: BenchRun, task_ids: list[str] | None = None,
+    say: Callable[[str], None] = print,
+) -> list[TaskOutcome]:  # fmt: skip
+    from marsad.tracking.client import check_reachable, experiment_id, tracking_client
+    from marsad.tracking.identity import config_id
+
+    tasks = bench.select(task_ids)
+    check_reachable(how.tracking_uri)
+    with hydra_context():
+        first = compose_job(bench, tasks[0], how, (how.seeds or bench.seeds)[0])
+        ident, model_name = config_id(first), first.model.name
+        seeds = how.seeds or bench.seeds
+        if first.model.get("seeded", True) is False:
+            seeds = seeds[:1]  # its fit ignores the seed: one run stands for all
+        client = tracking_client(how.tracking_uri)
+        parent = client.create_run(
+            experiment_id(client.tracking_uri, bench.name),
+            run_name=f"{bench.name} · {model_name}",
+            tags={"marsad.role": "benchmark", "marsad.benchmark": bench.name,
+                  "marsad.benchmark_version": bench.version, "model": model_name, "config_id": ident},
+        )  # fmt: skip
+        parent_id = parent.info.run_id
+        say(f"{bench.name} v{bench.version} · {model_name} ({ident}) · {len(tasks)} tasks · "
+            f"seeds {seeds} · parent run {parent_id}")  # fmt: skip
+        outcomes: list[TaskOutcome] = []
+        start = time.perf_counter()
+        try:
+            for number, task in enumerate(tasks, 1):
+                outcome = _run_task(bench, task, how, seeds, ident, parent_id)
+                outcomes.append(outcome)
+                elapsed = time.perf_counter() - start
+                say(f"[{number}/{len(tasks)}] {task.id:<16} {outcome.status}: {outcome.detail} "
+                    f"· {elapsed:.0f} s elapsed")  # fmt: skip
+        except BaseException:
+            client.set_terminated(parent_id, "KILLED")
+            raise
+        failed = [o for o in outcomes if o.status == "failed"]
+        client.set_tag(parent_id, "marsad.tasks", ",".join(f"{o.task}={o.status}" for o in outcomes))
+        client.set_terminated(parent_id, "FAILED" if failed else "FINISHED")
+    return outcomes
+
+
+def _run_task(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seeds: list[int], ident: str,
+              parent_id: str) -> TaskOutcome:  # fmt: skip
+    path = result_files.result_path(how.results, bench, ident, task.id)
+    if path.exists():
+        try:
+            result = result_files.load_result(path, bench)
+            return TaskOutcome(
+                task.id, "skipped", f"result file {path} ({task.metric} {result['score']:.3f})", path
+            )
+        except BenchmarkError as err:
+            log.info("rerun     %s: its result file is not this benchmark's (%s)", task.id, err)
+    from marsad.run import run_experiment
+
+    job = uuid.uuid4().hex
+    tags = {"mlflow.parentRunId": parent_id, "marsad.benchmark": bench.name,
+            "marsad.benchmark_version": bench.version, "marsad.benchmark_task": task.id,
+            "marsad.benchmark_job": job}  # fmt: skip
+    started = time.perf_counter()
+    try:
+        for seed in seeds:
+            run_experiment(compose_job(bench, task, how, seed), extra_tags=tags)
+    except ModelNotForTask as err:
+        return TaskOutcome(task.id, "not served", str(err))
+    except MarsadError as err:
+        return TaskOutcome(task.id, "failed", f"{type(err).__name__}: {err}")
+    seconds = time.perf_counter() - started
+    result = collect_result(bench, task, how.tracking_uri, job, seeds, seconds, parent_id)
+    try:  # data other than the benchmark's: the runs stay in MLflow, no result file is written
+        result_files.check_result(result, bench, f"task {task.id}")
+    except BenchmarkError as err:
+        return TaskOutcome(task.id, "failed", str(err))
+    result_files.write_result(path, result)
+    _log_result(how.tracking_uri, result, parent_id)
+    low, high = result["ci"]
+    return TaskOutcome(task.id, "done", f"{task.metric} {result['score']:.3f} ({low:.3f}–{high:.3f}) "
+                       f"in {seconds:.0f} s → {path}", path)  # fmt: skip
+
+
+def collect_result(bench: Benchmark, task: BenchmarkTask, tracking_uri: str, job: str, seeds: list[int],
+                   seconds: float, parent_id: str) -> dict:  # fmt: skip
+    """The result document of a finished task, from its runs in MLflow (tags, metrics and the
+    predictions artifact): what the board needs, read the way the leaderboard reads runs."""
+    from marsad.leaderboard.predictions import run_examples
+    from marsad.leaderboard.runs import RunRecord
+    from marsad.leaderboard.table import label_set
+    from marsad.tracking.client import tracking_client
+
+    client = tracking_client(tracking_uri)
+    found = client.search_runs(
+        [client.get_experiment_by_name(bench.name).experiment_id],
+        f"tags.`marsad.benchmark_job` = '{job}' and attributes.status = 'FINISHED'",
+    )
+    if not found:
+        raise BenchmarkError(f"task {task.id}: its runs are not in {tracking_uri}")
+    records = [
+        RunRecord(r.info.run_id, r.info.experiment_id, r.data.tags, r.data.metrics, r.info.artifact_uri,
+                  r.info.start_time, r.info.run_name, client.tracking_uri)
+        for r in found
+    ]  # fmt: skip
+    tags = records[0].tags
+    splits = {}
+    for split in _scored_splits(tags):
+        labels = label_set(records[0], split).split(",")
+        examples = [run_examples(r, split, labels) for r in records]
+        splits[split] = result_files.score_split(examples, task.metric, bench)
+    if task.scored_split not in splits:
+        raise BenchmarkError(f"task {task.id}: the run scored {sorted(splits)}, not {task.scored_split}")
+    fit = [r.metrics.get("fit_seconds", 0.0) for r in records]
+    return result_files.build_result(
+        bench, task,
+        model={"name": tags["model"], "config_id": tags["config_id"],
+               "changes": tags.get("model_changes", ""),
+               "tuning": tags.get("marsad.tuned") and f"tuned {tags['marsad.tuned']}" or "default"},
+        seeds=sorted(int(r.tags["seed"]) for r in records),
+        fingerprints=observed_fingerprints(task, tags),
+        splits=splits,
+        runtime={"fit_seconds": round(sum(fit) / len(fit), 3), "total_seconds": round(seconds, 3),
+                 "model_size_bytes": records[0].metrics.get("model_size_bytes", 0.0)},
+        versions={k.removeprefix("version."): v for k, v in tags.items() if k.startswith("version.")},
+        git_commit=tags.get("git_commit", ""),
+        mlflow={"tracking_uri": tracking_uri, "experiment": bench.name, "parent_run_id": parent_id,
+                "run_ids": [r.run_id for r in records]},
+    )  # fmt: skip
+
+
+def _scored_splits(tags: dict[str, str]) -> list[str]:
+    """Every split the run scored, from its fingerprint tags: dev, test, <eval>.dev, <eval>.test."""
+    found = []
+    for key in tags:
+        name = key.removeprefix("data_fingerprint.")
+        if key.startswith("data_fingerprint.") and not name.endswith("train"):
+            found.append(name)
+    return sorted(found)
+
+
+def observed_fingerprints(task: BenchmarkTask, tags: dict[str, str]) -> dict[str, str]:
+    """`<dataset>.<split>` -> fingerprint of the data the run used, from its tags."""
+    home = task.train.dataset
+    found = {}
+    for key in task.data_keys:
+        dataset, _, split = key.rpartition(".")
+        if dataset == home:
+            value = tags.get(f"data_fingerprint.{home}.{split}") or tags.get(f"data_fingerprint.{split}")
+        else:
+            value = tags.get(f"data_fingerprint.{key}")
+        found[key] = value or ""
+    return found
+
+
+def _log_result(tracking_uri: str, result: dict, parent_id: str) -> None:
+    import json
+
+    from marsad.tracking.client import tracking_client
+
+    client = tracking_client(tracking_uri)
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    for run_id in result["mlflow"]["run_ids"][:1]:
+        client.log_text(run_id, text, result_files.ARTIFACT)
+    client.log_text(parent_id, text, f"results/{result['task']['id']}.json")
