@@ -91,7 +91,9 @@ def build_board(bench: Benchmark, results: list[dict[str, Any]]) -> BenchBoard:
     rows = pd.DataFrame(records)
     rows = rows.sort_values(["marsad_score", "tasks_scored"], ascending=[False, False], na_position="last",
                             kind="stable").reset_index(drop=True)  # fmt: skip
-    rows["group"], rows["p_vs_best"] = rank_groups(rows, replicates)
+    groups, p_best = rank_groups(rows, replicates)
+    rows["group"] = pd.Series(groups, dtype=object)  # None where a model has no Marsad score
+    rows["p_vs_best"] = p_best
     return BenchBoard(bench, rows, tasks, chosen)
 
 

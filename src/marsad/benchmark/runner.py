@@ -43,6 +43,7 @@ class BenchRun:
     data_root: str | None = None
     seeds: list[int] | None = None
     extra_overrides: list[str] = field(default_factory=list)  # e.g. tracking.log_model=false
+    jobs: int = 1  # tasks run at once, each in its own process
 
 
 @contextmanager
@@ -99,35 +100,68 @@ def run_benchmark(
         parent_id = parent.info.run_id
         say(f"{bench.name} v{bench.version} · {model_name} ({ident}) · {len(tasks)} tasks · "
             f"seeds {seeds} · parent run {parent_id}")  # fmt: skip
-        outcomes: list[TaskOutcome] = []
         start = time.perf_counter()
+        outcomes: list[TaskOutcome] = []
+
+        def report(outcome: TaskOutcome) -> None:
+            outcomes.append(outcome)
+            say(f"[{len(outcomes)}/{len(tasks)}] {outcome.task:<16} {outcome.status}: {outcome.detail} "
+                f"· {time.perf_counter() - start:.0f} s elapsed")  # fmt: skip
+
+        pending = []
+        for task in tasks:
+            done = finished_result(bench, task, how.results, ident)
+            if done is not None:
+                report(done)
+            else:
+                pending.append(task)
         try:
-            for number, task in enumerate(tasks, 1):
-                outcome = _run_task(bench, task, how, seeds, ident, parent_id)
-                outcomes.append(outcome)
-                elapsed = time.perf_counter() - start
-                say(f"[{number}/{len(tasks)}] {task.id:<16} {outcome.status}: {outcome.detail} "
-                    f"· {elapsed:.0f} s elapsed")  # fmt: skip
+            if how.jobs > 1 and len(pending) > 1:
+                from joblib import Parallel, delayed
+
+                # Each task in its own worker process (joblib's loky): Marsad schedules nothing.
+                work = Parallel(n_jobs=how.jobs, return_as="generator_unordered")(
+                    delayed(_run_task_in_worker)(bench, task, how, seeds, ident, parent_id)
+                    for task in pending
+                )
+                for outcome in work:
+                    report(outcome)
+            else:
+                for task in pending:
+                    report(_run_task(bench, task, how, seeds, ident, parent_id))
         except BaseException:
             client.set_terminated(parent_id, "KILLED")
             raise
+        outcomes.sort(key=lambda o: list(bench.tasks).index(o.task))
         failed = [o for o in outcomes if o.status == "failed"]
         client.set_tag(parent_id, "marsad.tasks", ",".join(f"{o.task}={o.status}" for o in outcomes))
         client.set_terminated(parent_id, "FAILED" if failed else "FINISHED")
     return outcomes
 
 
+def finished_result(bench: Benchmark, task: BenchmarkTask, results: Path, ident: str) -> TaskOutcome | None:
+    """The task's outcome if a valid result file of this model exists (resume), else None."""
+    path = result_files.result_path(results, bench, ident, task.id)
+    if not path.exists():
+        return None
+    try:
+        result = result_files.load_result(path, bench)
+    except BenchmarkError as err:
+        log.info("rerun     %s: its result file is not this benchmark's (%s)", task.id, err)
+        return None
+    return TaskOutcome(task.id, "skipped", f"result file {path} ({task.metric} {result['score']:.3f})", path)
+
+
+def _run_task_in_worker(*args) -> TaskOutcome:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("marsad").setLevel(logging.INFO)
+    with hydra_context():
+        return _run_task(*args)
+
+
 def _run_task(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seeds: list[int], ident: str,
               parent_id: str) -> TaskOutcome:  # fmt: skip
     path = result_files.result_path(how.results, bench, ident, task.id)
-    if path.exists():
-        try:
-            result = result_files.load_result(path, bench)
-            return TaskOutcome(
-                task.id, "skipped", f"result file {path} ({task.metric} {result['score']:.3f})", path
-            )
-        except BenchmarkError as err:
-            log.info("rerun     %s: its result file is not this benchmark's (%s)", task.id, err)
     from marsad.run import run_experiment
 
     job = uuid.uuid4().hex
@@ -141,6 +175,9 @@ def _run_task(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seeds: list[
     except ModelNotForTask as err:
         return TaskOutcome(task.id, "not served", str(err))
     except MarsadError as err:
+        return TaskOutcome(task.id, "failed", f"{type(err).__name__}: {err}")
+    except Exception as err:  # noqa: BLE001 - e.g. a user's estimator: its run is marked FAILED, others go on
+        log.error("task %s failed", task.id, exc_info=True)
         return TaskOutcome(task.id, "failed", f"{type(err).__name__}: {err}")
     seconds = time.perf_counter() - started
     result = collect_result(bench, task, how.tracking_uri, job, seeds, seconds, parent_id)

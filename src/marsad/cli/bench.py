@@ -87,10 +87,13 @@ def model_overrides(model: str | None, checkpoint: str | None, encoder: str | No
 @click.option("--seeds", help="Comma-separated model seeds (default: the benchmark's).")
 @click.option("--override", "-o", "overrides", multiple=True, help="A further marsad-run override (repeat).")
 @click.option("--data-root", help="Where the datasets are (default: $MARSAD_DATA_DIR or ../shared/data).")
+@click.option(
+    "--jobs", "-j", default=1, show_default=True, help="Tasks run at once, each in its own process."
+)
 @results_option
 @tracking_option
 def run(benchmark, model, checkpoint, encoder, estimator, name, config_dir, task_ids, seeds, overrides,
-        data_root, results, tracking_uri) -> None:  # fmt: skip
+        data_root, jobs, results, tracking_uri) -> None:  # fmt: skip
     """Score one model on every task of the benchmark; finished tasks (a valid result file) are
     skipped. Every task's runs are children of one MLflow parent run."""
     from marsad.benchmark import load_benchmark
@@ -103,7 +106,7 @@ def run(benchmark, model, checkpoint, encoder, estimator, name, config_dir, task
     how = BenchRun(
         model_overrides=[*model_overrides(model, checkpoint, encoder, estimator, name), *overrides],
         results=results, tracking_uri=resolve_uri(tracking_uri), config_dir=config_dir, data_root=data_root,
-        seeds=[int(s) for s in seeds.split(",")] if seeds else None,
+        seeds=[int(s) for s in seeds.split(",")] if seeds else None, jobs=jobs,
     )  # fmt: skip
     outcomes = run_benchmark(spec, how, list(task_ids) or None, say=click.echo)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("done", "skipped", "not served", "failed")}
@@ -164,3 +167,17 @@ def fingerprints(benchmark, data_root) -> None:
             defined = task.fingerprints.get(key)
             mark = "" if defined == value else f"   (defined on {defined})"
             click.echo(f"  {key}: {value}{mark}")
+
+
+@bench.command("docs")
+@benchmark_option
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Where to write (default: docs/benchmark_tasks.md)."
+)
+@click.option("--data-root", help="Where the datasets are.")
+def docs(benchmark, out, data_root) -> None:
+    """Write the task pages of a benchmark (sizes, labels, metric, protocol) from its definition."""
+    from marsad.benchmark import load_benchmark
+    from marsad.benchmark.task_page import DOCS_PATH, write_docs
+
+    click.echo(f"wrote {write_docs(load_benchmark(benchmark), out or DOCS_PATH, data_root)}")

@@ -120,7 +120,12 @@ def card_from_spec(spec: DictConfig | dict[str, Any]) -> DatasetCard:
         labels = task_spec.get("labels")
         tasks[task] = {
             "labels": list(labels) if isinstance(labels, list) else [],
-            "splits": describe_split(task_spec),
+            "splits": describe_split(task_spec)
+            + (
+                "; train/dev rows that duplicate a test row are dropped"
+                if "dedup_across_splits" in task_spec
+                else ""
+            ),
             "silver_labels": bool(task_spec.get("silver_labels")),
         }
     return DatasetCard(

@@ -125,23 +125,59 @@ def kept_ids(frame: pd.DataFrame, settings: DedupSettings, texts: pd.Series) -> 
     return table.loc[consistent & first, "id"].tolist()
 
 
+def _settings(settings: dict, key: str) -> DedupSettings:
+    try:
+        return DedupSettings(**settings)
+    except TypeError as err:
+        raise ConfigError(f"{key}: {err}; known keys: {sorted(DedupSettings.__dataclass_fields__)}") from None
+
+
+def _cached_ids(
+    kind: str, frame: pd.DataFrame, texts: pd.Series, settings: DedupSettings, compute
+) -> set[str]:
+    """Ids computed by `compute()`, cached by a hash of the rows (id, text, label, split) and settings."""
+    digest = hashlib.sha256(json.dumps([kind, asdict(settings)], sort_keys=True).encode())
+    splits = frame["split"].astype(str) if "split" in frame else pd.Series("", index=frame.index)
+    for values in zip(frame["id"].astype(str), texts.astype(str), frame["label"].astype(str), splits):
+        digest.update("\x1f".join(values).encode("utf-8") + b"\x1e")
+    path = cache_dir("dedup") / f"{digest.hexdigest()[:24]}.json"
+    if path.exists():
+        return set(json.loads(path.read_text()))
+    found = set(compute())
+    path.write_text(json.dumps(sorted(found)))
+    return found
+
+
 def deduplicate(frame: pd.DataFrame, settings: dict, texts: pd.Series | None = None) -> pd.DataFrame:
     """`frame` without duplicates of `texts` (default: its `text` column), the kept ids read
     from or written to the dedup cache."""
     texts = frame["text"] if texts is None else texts
-    try:
-        parsed = DedupSettings(**settings)
-    except TypeError as err:
-        raise ConfigError(f"dedup: {err}; known keys: {sorted(DedupSettings.__dataclass_fields__)}") from None
-    digest = hashlib.sha256(json.dumps(asdict(parsed), sort_keys=True).encode())
-    for values in zip(frame["id"].astype(str), texts.astype(str), frame["label"].astype(str)):
-        digest.update("\x1f".join(values).encode("utf-8") + b"\x1e")
-    path = cache_dir("dedup") / f"{digest.hexdigest()[:24]}.json"
-    if path.exists():
-        keep = set(json.loads(path.read_text()))
-    else:
-        keep = set(kept_ids(frame, parsed, texts))
-        path.write_text(json.dumps(sorted(keep)))
+    parsed = _settings(settings, "dedup")
+    keep = _cached_ids("dedup", frame.drop(columns="split", errors="ignore"), texts, parsed,
+                       lambda: kept_ids(frame, parsed, texts))  # fmt: skip
     out = frame[frame["id"].astype(str).isin(keep)]
-    log.info("dedup     kept %d of %d rows (cache %s)", len(out), len(frame), path)
+    log.info("dedup     kept %d of %d rows", len(out), len(frame))
     return out
+
+
+def duplicates_of_test(frame: pd.DataFrame, settings: DedupSettings, texts: pd.Series) -> list[str]:
+    """Ids of the train and dev rows whose text is an exact or near duplicate of a test row's."""
+    groups = duplicate_groups(texts.astype(str).tolist(), settings)
+    is_test = (frame["split"] == "test").to_numpy()
+    test_groups = set(groups[is_test].tolist())
+    return [i for i, g, t in zip(frame["id"].astype(str), groups, is_test) if not t and g in test_groups]
+
+
+def drop_duplicates_of_test(
+    frame: pd.DataFrame, settings: dict, texts: pd.Series | None = None
+) -> pd.DataFrame:
+    """`frame` without the train and dev rows that duplicate a test row (`dedup_across_splits`):
+    the same page retrieved for two claims of different folds (UnifiedFC: 47 of 613 test pairs)
+    would otherwise be scored on a text the model trained on. The test split stays whole."""
+    texts = frame["text"] if texts is None else texts
+    parsed = _settings(settings, "dedup_across_splits")
+    dropped = _cached_ids(
+        "across_splits", frame, texts, parsed, lambda: duplicates_of_test(frame, parsed, texts)
+    )
+    log.info("dedup     dropped %d train/dev rows that duplicate a test row", len(dropped))
+    return frame[~frame["id"].astype(str).isin(dropped)]

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from marsad.data import validation
-from marsad.data.dedup import deduplicate
+from marsad.data.dedup import deduplicate, drop_duplicates_of_test
 from marsad.data.fingerprint import combine_fingerprints, frame_fingerprint
 from marsad.data.join import join_columns
 from marsad.data.paths import resolve_data_root, resolve_path
@@ -208,6 +208,10 @@ class TableDataset:
                 row=int(row["_row"]),
                 field=spec.get("split", {}).get("column", "split"),
             )
+        if "dedup_across_splits" in spec:  # after splitting: train/dev rows that repeat a test text
+            settings = dict(spec["dedup_across_splits"])
+            column = settings.pop("column", None)
+            out = drop_duplicates_of_test(out, settings, frame.loc[out.index, column] if column else None)
         return out
 
     def _labels(self, values: pd.Series, task: Task, spec: dict[str, Any]) -> pd.Series:
