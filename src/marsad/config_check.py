@@ -6,16 +6,15 @@ half-made run behind, and the error names the valid choices.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 
 from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
+# Composition lives in config_compose (the data layer needs it and must not import this module);
+# these names stay importable from here for the run and the commands.
+from marsad.config_compose import CONF_DIR, CONF_PACKAGE, choices, compose_option, dataset_spec  # noqa: F401
 from marsad.data import TableDataset
 from marsad.data.combine import check_same_labels
 from marsad.data.label_space import common_label_space
@@ -24,64 +23,9 @@ from marsad.extras import missing_extra
 from marsad.models import TextClassifier
 from marsad.tasks import Task
 
-CONF_PACKAGE = "marsad.conf"  # the checkout's conf/, mapped into the package (pyproject.toml)
-CONF_DIR = Path(str(files(CONF_PACKAGE)))
 # What a wrong value in a config raises: sklearn's InvalidParameterError (both), a keyword the
 # target does not take (TypeError), a value a constructor or validate() refuses (ValueError).
 CONFIG_MISTAKES = (TypeError, ValueError)
-
-
-def _app_config_loader():
-    """Hydra's config loader inside `marsad-run` (its search path holds --config-dir and
-    hydra.searchpath), else None."""
-    from hydra.core.global_hydra import GlobalHydra
-
-    hydra = GlobalHydra.instance()
-    return hydra.config_loader() if hydra.is_initialized() else None
-
-
-def choices(group: str) -> list[str]:
-    """The option names of a config group, e.g. choices('model'): inside `marsad-run` those of its
-    search path (the user's config folders too), else the package's."""
-    loader = _app_config_loader()
-    if loader is not None:
-        return sorted(loader.get_group_options(group))
-    return sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
-
-
-@cache
-def _packaged_option(group: str, name: str) -> DictConfig | None:
-    from hydra import initialize_config_module
-
-    with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
-        return _compose_option(group, name)
-
-
-def _compose_option(group: str, name: str) -> DictConfig | None:
-    from hydra import compose
-    from hydra.errors import MissingConfigException
-
-    try:
-        return compose(config_name=None, overrides=[f"+{group}={name}"])[group]
-    except MissingConfigException:
-        return None
-
-
-def compose_option(group: str, name: str) -> DictConfig | None:
-    """Option `name` of `group` as Hydra composes it (its defaults list applied), or None when
-    the search path has no such option. Inside `marsad-run` the app's search path is used."""
-    if _app_config_loader() is not None:
-        return _compose_option(group, name)
-    option = _packaged_option(group, name)
-    return copy.deepcopy(option)  # the cached one stays as composed
-
-
-def dataset_spec(name: str) -> DictConfig:
-    """The config of dataset `name` (conf/dataset/<name>.yaml or the user's), card and tasks included."""
-    spec = compose_option("dataset", name)
-    if spec is None:
-        raise ConfigError(f"unknown dataset '{name}'; choose from {choices('dataset')}")
-    return spec
 
 
 def datasets_serving(task: str) -> list[str]:

@@ -67,7 +67,7 @@ def check_card(dataset: str, card: dict[str, Any]) -> None:
 
 def main_score(tasks: list[str]) -> str:
     """Each task's primary metric, e.g. 'macro_f1 (topic, stance), micro_f1 (actor)'."""
-    from marsad.config_check import compose_option
+    from marsad.config_compose import compose_option
 
     by_metric: dict[str, list[str]] = {}
     for task in tasks:
@@ -144,7 +144,7 @@ def card_from_spec(spec: DictConfig | dict[str, Any]) -> DatasetCard:
 
 
 def all_cards() -> list[DatasetCard]:
-    from marsad.config_check import choices, dataset_spec
+    from marsad.config_compose import choices, dataset_spec
 
     return [card_from_spec(dataset_spec(name)) for name in choices("dataset")]
 
