@@ -8,6 +8,8 @@ import graph free of a data <-> config_check circle.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -21,8 +23,8 @@ CONF_DIR = Path(str(files(CONF_PACKAGE)))
 
 
 def _app_config_loader():
-    """Hydra's config loader inside `marsad-run` (its search path holds --config-dir and
-    hydra.searchpath), else None."""
+    """Hydra's config loader inside `marsad-run` or `user_config_dir` (its search path holds
+    --config-dir and hydra.searchpath), else None."""
     from hydra.core.global_hydra import GlobalHydra
 
     hydra = GlobalHydra.instance()
@@ -30,8 +32,8 @@ def _app_config_loader():
 
 
 def choices(group: str) -> list[str]:
-    """The option names of a config group, e.g. choices('model'): inside `marsad-run` those of its
-    search path (the user's config folders too), else the package's."""
+    """The option names of a config group, e.g. choices('model'): inside `marsad-run` or
+    `user_config_dir` those of its search path (the user's config folders too), else the package's."""
     loader = _app_config_loader()
     if loader is not None:
         return sorted(loader.get_group_options(group))
@@ -71,3 +73,33 @@ def dataset_spec(name: str) -> DictConfig:
     if spec is None:
         raise ConfigError(f"unknown dataset '{name}'; choose from {choices('dataset')}")
     return spec
+
+
+@contextmanager
+def user_config_dir(config_dir: str | Path | None) -> Iterator[None]:
+    """Inside, `choices` and `compose_option` search `config_dir` before the package's configs,
+    as `marsad-run --config-dir DIR` does, so a command sees the datasets a run can train on.
+    None: the package's configs only."""
+    if config_dir is None:
+        yield
+        return
+    # Hydra's public initialize_* take one folder; its --config-dir handling (hydra/_internal/
+    # utils.py) builds the search path like this. initialize_config_module restores on exit
+    # whatever Hydra state there was before.
+    from hydra import initialize_config_module
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_automatic_config_search_path
+    from hydra.core.config_search_path import SearchPathQuery
+    from hydra.core.global_hydra import GlobalHydra
+
+    folder = Path(config_dir).resolve()
+    if not folder.is_dir():
+        raise ConfigError(
+            f"--config-dir {config_dir}: no such folder; give the folder holding dataset/, model/ ..."
+        )
+    with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
+        search_path = create_automatic_config_search_path(None, None, f"pkg://{CONF_PACKAGE}")
+        search_path.prepend("command-line", f"file://{folder}", anchor=SearchPathQuery(provider="schema"))
+        GlobalHydra.instance().clear()
+        Hydra.create_main_hydra2(task_name="app", config_search_path=search_path)
+        yield

@@ -98,3 +98,35 @@ def test_fetch_offline_says_where_to_place_the_files(tmp_path, monkeypatch):
 def test_fetch_bundled_corpus_needs_nothing():
     result = run("fetch", "marsad_mini")
     assert result.exit_code == 0 and result.output.count("present") == 2
+
+
+MINE = """\
+defaults:
+  - marsad_mini
+  - _self_
+
+name: mine
+"""
+
+
+def test_list_describe_and_verify_see_a_dataset_in_the_users_config_dir(tmp_path):
+    # The folder a user gives `marsad-run --config-dir conf dataset=mine`.
+    (tmp_path / "conf" / "dataset").mkdir(parents=True)
+    (tmp_path / "conf" / "dataset" / "mine.yaml").write_text(MINE)
+    conf = str(tmp_path / "conf")
+
+    listed = run("list", "--config-dir", conf)
+    assert listed.exit_code == 0 and "│ mine " in listed.output and "marsad_mini" in listed.output
+    assert "│ mine " not in run("list").output  # the package's list alone without it
+
+    verified = run("verify", "mine", "--config-dir", conf)
+    assert verified.exit_code == 0 and verified.output.startswith("OK mine: 2 file(s)"), verified.output
+    refused = CliRunner().invoke(main, ["data", "verify", "mine"])
+    assert refused.exit_code == 2 and "unknown dataset 'mine'" in refused.output
+
+    described = run(
+        "describe", "mine", "--task", "topic", "--json", "--out", str(tmp_path), "--config-dir", conf
+    )
+    assert described.exit_code == 0, described.output
+    assert sum(json.loads(described.output)["rows"].values()) == 564  # marsad_mini's articles
+    assert (tmp_path / "mine_topic_labels.png").exists()

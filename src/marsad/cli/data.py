@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -14,7 +15,24 @@ def data() -> None:
     """Inspect the datasets Marsad knows (one config file each in conf/dataset/)."""
 
 
+def with_config_dir(command):
+    """Give `command` marsad-run's --config-dir: the user's config folder is searched before the
+    package's while it runs, so it sees the datasets a run with that folder trains on."""
+
+    @click.option("--config-dir", type=click.Path(exists=True, file_okay=False), default=None,
+                  help="Your configs folder (dataset/*.yaml ...), as marsad-run's --config-dir.")  # fmt: skip
+    @functools.wraps(command)
+    def run_with(*args, config_dir: str | None, **kwargs):
+        from marsad.config_compose import user_config_dir
+
+        with user_config_dir(config_dir):
+            return command(*args, **kwargs)
+
+    return run_with
+
+
 @data.command("list")
+@with_config_dir
 def data_list() -> None:
     """List every dataset config with its card: tasks, main score, licence."""
     from marsad.data.cards import all_cards
@@ -63,6 +81,7 @@ DATA_ROOT = click.option(
 @click.argument("name")
 @DATA_ROOT
 @click.option("--record", is_flag=True, help="Print the current checksums as a `files:` block for the card.")
+@with_config_dir
 def data_verify(name: str, data_root: str | None, record: bool) -> None:
     """Check every file NAME reads against its recorded SHA-256 and the columns its config maps."""
     from marsad.data import integrity
@@ -70,7 +89,9 @@ def data_verify(name: str, data_root: str | None, record: bool) -> None:
     dataset = _dataset(name, data_root)
     if record:
         click.echo(
-            f"# paste under `card:` in conf/dataset/{name}.yaml\n{integrity.record_yaml(dataset)}", nl=False
+            f"# paste under `card:` in dataset/{name}.yaml (of conf/ or your --config-dir)\n"
+            f"{integrity.record_yaml(dataset)}",
+            nl=False,
         )
         return
     problems = integrity.verify(dataset)
@@ -85,6 +106,7 @@ def data_verify(name: str, data_root: str | None, record: bool) -> None:
 @data.command("fetch")
 @click.argument("name")
 @DATA_ROOT
+@with_config_dir
 def data_fetch(name: str, data_root: str | None) -> None:
     """Download NAME's files from its card's `url` into the data root, checksums verified."""
     from marsad.data.fetch import fetch, placement_instructions
@@ -110,6 +132,7 @@ def data_fetch(name: str, data_root: str | None) -> None:
               show_default=True, help="Folder for the label-distribution PNGs.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
 @DATA_ROOT
+@with_config_dir
 def data_describe(name: str, task_name: str | None, out: Path, as_json: bool, data_root: str | None) -> None:
     """Rows, labels, text lengths, duplicates and train/test leaks of NAME, with a label plot."""
     import json
@@ -139,13 +162,13 @@ def data_describe(name: str, task_name: str | None, out: Path, as_json: bool, da
 
 def _task(name: str):
     from hydra.utils import instantiate
-    from omegaconf import OmegaConf
 
-    from marsad.config_check import CONF_DIR, choices
+    from marsad.config_compose import choices, compose_option
 
-    if name not in choices("task"):
+    option = compose_option("task", name)  # the --config-dir's tasks too
+    if option is None:
         raise click.UsageError(f"unknown task '{name}'; choose from {choices('task')}")
-    return instantiate(OmegaConf.load(CONF_DIR / "task" / f"{name}.yaml"))
+    return instantiate(option)
 
 
 def _silver_agreement(dataset, task, reference: dict, data_root: str | None) -> dict:
