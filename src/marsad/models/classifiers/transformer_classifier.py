@@ -85,6 +85,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"dev_fraction must be in [0, 1), got {self.dev_fraction}")
         if isinstance(self.checkpoint, str | Path):
             locate_checkpoint(str(self.checkpoint))
+        elif hasattr(self.checkpoint, "validate"):  # a builder: what it builds from (E5SmallCheckpoint)
+            self.checkpoint.validate()
 
     # -- inputs ------------------------------------------------------------------------------
     @staticmethod
