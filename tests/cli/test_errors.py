@@ -33,7 +33,8 @@ def test_marsad_run_config_error_is_one_line_without_traceback(tmp_path):
     message = "ConfigError: dataset 'ans_stance' cannot serve task 'topic': it serves ['stance']"
     lines = error_lines(result, message)
     assert len(lines) == 1 and lines[0].startswith("marsad-run: ConfigError"), result.stderr
-    assert "'ant_topic', 'ant_topic_time', 'marsad_mini', 'marsad_real'" in lines[0]  # the datasets that do serve it
+    # the datasets that do serve it
+    assert "'ant_topic', 'ant_topic_time', 'marsad_mini', 'marsad_real'" in lines[0]
     assert not (tmp_path / "mlflow.db").exists()  # refused before a run or store was made
 
     full = run("marsad-run", ["task=topic", "dataset=ans_stance"], tmp_path, HYDRA_FULL_ERROR="1")
@@ -55,3 +56,34 @@ def test_marsad_dataset_error_is_one_line_and_debug_shows_the_traceback(tmp_path
     )
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr and "marsad.errors.DatasetError" in debug.stderr
+
+
+def test_a_tracking_uri_on_a_file_that_is_not_an_mlflow_database_is_one_line(tmp_path):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from marsad.cli import main
+
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n")
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (body TEXT)")
+    for command in (["leaderboard"], ["compare", "run-a", "run-b"]):
+        result = CliRunner().invoke(main, [*command, "--tracking-uri", f"sqlite:///{text}"])
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert result.output.strip().splitlines() == [
+            f"Error: TrackingError: tracking store sqlite:///{text}: {text} is not a SQLite file; expected "
+            "an MLflow tracking database (one marsad-run wrote), or a new file for marsad-run to create"
+        ]
+    result = CliRunner().invoke(main, ["leaderboard", "--tracking-uri", f"sqlite:///{other}"])
+    assert result.exit_code == 1
+    assert f"{other} is a SQLite database without MLflow's tables (it has notes)" in result.output
+    with sqlite3.connect(other) as db:  # left as it was: MLflow did not add its tables
+        assert [row[0] for row in db.execute("SELECT name FROM sqlite_master")] == ["notes"]
+
+    empty = tmp_path / "new.db"
+    empty.touch()  # an empty file is a new store, as a missing one is
+    result = CliRunner().invoke(main, ["leaderboard", "--tracking-uri", f"sqlite:///{empty}"])
+    assert result.exit_code == 1 and "no finished Marsad runs" in result.output

@@ -13,6 +13,7 @@ the store once, without retries, before any work. A store that goes away later r
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -112,6 +113,42 @@ def _retrying(uri: str, method: Callable) -> Callable:
     return call
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@cache
+def check_sqlite_store(uri: str) -> None:
+    """Refuse a `sqlite:///` file that is not an MLflow tracking database before MLflow opens it:
+    a text file would surface as SQLAlchemy's traceback, and another program's database would
+    silently get MLflow's tables added. A missing or empty file is a new store; MLflow creates it."""
+    import sqlite3
+
+    if not uri.startswith("sqlite:///"):
+        return
+    path = Path(uri.removeprefix("sqlite:///"))
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    fix = (
+        "expected an MLflow tracking database (one marsad-run wrote), or a new file for marsad-run to create"
+    )
+    with open(path, "rb") as handle:
+        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise TrackingError(f"tracking store {uri}: {path} is not a SQLite file; {fix}")
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        ) as db:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as err:
+        raise TrackingError(
+            f"tracking store {uri}: {path} is not a readable SQLite database ({err}); {fix}"
+        ) from err
+    if tables and not {"experiments", "runs", "alembic_version"} <= tables:
+        found = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise TrackingError(f"tracking store {uri}: {path} is a SQLite database without MLflow's tables "
+                            f"(it has {found}); {fix}")  # fmt: skip
+
+
 class TrackingClient:
     """An `MlflowClient` whose every method retries a locked sqlite file and raises
     `TrackingError` (naming the URI) when the store is unreachable. Attributes pass through."""
@@ -119,6 +156,7 @@ class TrackingClient:
     def __init__(self, uri: str) -> None:
         from mlflow.tracking import MlflowClient
 
+        check_sqlite_store(uri)
         self._client = MlflowClient(uri)
         self.tracking_uri = uri
 
