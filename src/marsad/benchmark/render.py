@@ -89,33 +89,31 @@ def _png(fig) -> bytes:
 
 
 def task_figure(board: BenchBoard) -> bytes:
-    """One panel per task: each model's score with its 95% CI, best at the top."""
+    """One panel per task, models in board order (best at the top) on a shared axis: each
+    model's score with its 95% CI, so a row reads across the tasks."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     n = len(board.tasks)
-    columns = min(n, 4)
-    lines = (n + columns - 1) // columns
-    height = 0.32 * len(board.rows) + 1.4
-    fig, axes = plt.subplots(lines, columns, figsize=(4.2 * columns, height * lines), squeeze=False)
-    for ax, task in zip(axes.ravel(), board.tasks):
-        if task not in board.rows:  # no model scored it yet
-            ax.set_title(f"{board.bench.tasks[task].title}\n(no results)", fontsize=8)
-            continue
-        rows = board.rows.dropna(subset=[task]).sort_values(task)
-        y = np.arange(len(rows))
-        low, high = rows[task] - rows[f"{task}.ci_low"], rows[f"{task}.ci_high"] - rows[task]
-        ax.errorbar(rows[task], y, xerr=[low, high],
-                    fmt="o", color="#1f77b4", ecolor="#888", capsize=2, markersize=4)  # fmt: skip
-        ax.set_yticks(y, rows["model"], fontsize=7)
+    rows = board.rows.iloc[::-1].reset_index(drop=True)
+    y = np.arange(len(rows))
+    fig, axes = plt.subplots(
+        1, n, figsize=(2.1 * n + 2.2, 0.24 * len(rows) + 1.3), sharey=True, squeeze=False
+    )
+    for ax, task in zip(axes[0], board.tasks):
         spec = board.bench.tasks[task]
-        ax.set_title(f"{spec.title}\n{spec.metric}, 95% CI", fontsize=8)
+        ax.set_title(f"{spec.title}\n{spec.metric}", fontsize=7)
         ax.grid(axis="x", alpha=0.3)
-    for ax in axes.ravel()[n:]:
-        ax.axis("off")
-    fig.tight_layout()
+        ax.tick_params(labelsize=7)
+        if task not in rows:  # no model scored it yet
+            continue
+        low, high = rows[task] - rows[f"{task}.ci_low"], rows[f"{task}.ci_high"] - rows[task]
+        ax.errorbar(rows[task], y, xerr=[low, high], fmt="o", color="#1f77b4", ecolor="#999", capsize=1.5,
+                    markersize=3)  # fmt: skip
+    axes[0][0].set_yticks(y, rows["model"], fontsize=7)
+    fig.subplots_adjust(wspace=0.08)
     return _png(fig)
 
 

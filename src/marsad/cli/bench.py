@@ -71,7 +71,7 @@ def model_overrides(model: str | None, checkpoint: str | None, encoder: str | No
         found = ["model=st_logreg", f"model.estimator.features.encoder={encoder}"]
     else:
         found = ["model=own_estimator", f"model.estimator.estimator._target_={estimator}"]
-    label = name or (None if model else _slug(checkpoint or encoder or estimator))
+    label = name or (None if model else _slug(checkpoint or encoder or estimator.rsplit(".", 1)[-1]))
     return [*found, f"model.name={label}"] if label else found
 
 

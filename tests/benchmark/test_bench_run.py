@@ -1,0 +1,129 @@
+"""`marsad bench run` end to end on the real data: a result file per task, a board whose Marsad
+score is the mean of its task scores, resume, and models users bring without editing Marsad."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from mlflow.tracking import MlflowClient
+
+from marsad.benchmark import load_benchmark
+
+pytestmark = pytest.mark.slow
+MARSAD = str(Path(sys.executable).parent / "marsad")
+
+
+def bench(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    command = [MARSAD, "bench", *args]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def children(store: Path) -> list:
+    client = MlflowClient(f"sqlite:///{store}")
+    experiment = client.get_experiment_by_name("marsad-v1")
+    return client.search_runs([experiment.experiment_id], "tags.`marsad.benchmark_task` != ''")
+
+
+def test_tfidf_svm_on_the_whole_benchmark_then_resume(tmp_path, real_data_root):
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    first = bench(tmp_path, "run", "--model", "tfidf_svm", "-j", "2", "--tracking-uri", uri)
+    assert "7 done" in first.stdout
+    spec = load_benchmark("marsad_v1")
+    files = sorted((tmp_path / "results" / "marsad-v1").glob("tfidf_svm-*/*.json"))
+    assert [f.stem for f in files] == sorted(spec.tasks)
+    results = {f.stem: json.loads(f.read_text()) for f in files}
+    for task_id, result in results.items():
+        assert result["benchmark"] == {"name": "marsad-v1", "version": "1"}
+        assert result["fingerprints"] == spec.tasks[task_id].fingerprints
+        low, high = result["ci"]
+        assert low <= result["score"] <= high and len(result["bootstrap"]["replicates"]) == 1000
+        assert (
+            result["scores"][spec.tasks[task_id].scored_split][spec.tasks[task_id].metric]["value"]
+            == result["score"]
+        )
+    assert results["stance_sentence"]["bootstrap"]["unit"] == "claims"
+    assert results["topic_real"]["bootstrap"]["unit"] == "examples"
+    runs = children(tmp_path / "mlflow.db")
+    assert len(runs) == 7 and len({r.data.tags["mlflow.parentRunId"] for r in runs}) == 1
+    parent = MlflowClient(uri).get_run(runs[0].data.tags["mlflow.parentRunId"])
+    assert (
+        parent.data.tags["marsad.benchmark"] == "marsad-v1"
+        and parent.data.tags["marsad.benchmark_version"] == "1"
+    )
+    assert {r.data.tags["marsad.benchmark_task"] for r in runs} == set(spec.tasks)
+
+    board = bench(
+        tmp_path, "board", "--from-results", "results", "--save", "board.json", "--save", "board.html"
+    )
+    (row,) = json.loads((tmp_path / "board.json").read_text())["rows"]
+    mean = sum(r["score"] for r in results.values()) / 7
+    assert row["marsad_score"] == pytest.approx(mean) and row["group"] == 1
+    assert f"| 1 | tfidf_svm | {mean:.3f} |" in board.stdout
+    from_store = bench(tmp_path, "board", "--tracking-uri", uri)  # the same board from MLflow alone
+    assert f"| 1 | tfidf_svm | {mean:.3f} |" in from_store.stdout
+
+    again = bench(tmp_path, "run", "--model", "tfidf_svm", "--tracking-uri", uri)
+    assert "7 skipped" in again.stdout and len(children(tmp_path / "mlflow.db")) == 7
+    next(f for f in files if f.stem == "stance_sentence").unlink()
+    third = bench(tmp_path, "run", "--model", "tfidf_svm", "--tracking-uri", uri)
+    assert "1 done · 6 skipped" in third.stdout
+    assert [r.data.tags["marsad.benchmark_task"] for r in children(tmp_path / "mlflow.db")].count(
+        "stance_sentence"
+    ) == 2
+
+
+USER_ESTIMATOR = '''
+"""A user's own estimator: predicts the label whose training texts share most words."""
+from collections import Counter
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+class WordVote(ClassifierMixin, BaseEstimator):
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.words_ = {c: Counter(w for t, l in zip(X, y) if l == c for w in str(t).split()) for c in self.classes_}
+        return self
+
+    def predict_proba(self, X):
+        votes = np.array([[sum(self.words_[c][w] > 0 for w in str(t).split()) for c in self.classes_] for t in X], float)
+        return (votes + 1e-9) / (votes + 1e-9).sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+'''
+
+
+def test_users_estimator_class_and_model_yaml_score_from_an_empty_folder(tmp_path, real_data_root):
+    """Nothing of Marsad is edited: a class on the user's PYTHONPATH and a YAML in their folder."""
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "my_models.py").write_text(textwrap.dedent(USER_ESTIMATOR))
+    (tmp_path / "conf" / "model").mkdir(parents=True)
+    (tmp_path / "conf" / "model" / "my_svm.yaml").write_text(
+        "defaults:\n  - tfidf_svm\n  - _self_\nname: my_svm\nestimator:\n  classifier:\n    C: 0.25\n"
+    )
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    tasks = ["--task", "topic_synthetic_to_real", "--task", "stance_sentence"]
+    own = bench(tmp_path, "run", "--estimator", "my_models.WordVote", *tasks, "--tracking-uri", uri,
+                env={"PYTHONPATH": str(tmp_path / "code")})  # fmt: skip
+    assert "2 done" in own.stdout
+    mine = bench(tmp_path, "run", "--config-dir", "conf", "--model", "my_svm", *tasks, "--tracking-uri", uri)
+    assert "2 done" in mine.stdout
+    served = bench(tmp_path, "run", "--model", "gazetteer", "--task", "stance_sentence",
+                   "--task", "actor_synthetic_to_real", "--tracking-uri", uri)  # fmt: skip
+    assert "stance_sentence  not served: model 'gazetteer' is only for tasks ['actor']" in served.stdout
+    assert "1 done · 1 not served" in served.stdout
+    board = bench(tmp_path, "board", "--from-results", "results").stdout
+    assert "| WordVote |" in board and "| my_svm {classifier.C=0.25} |" not in board  # its own config
+    assert "| my_svm |" in board and "| gazetteer |" in board
+    result = json.loads(
+        next((tmp_path / "results" / "marsad-v1").glob("WordVote-*/stance_sentence.json")).read_text()
+    )
+    assert 0.2 < result["score"] < 0.9
