@@ -1,4 +1,4 @@
-"""The folder-of-JSON reader and the folds file: one row per list position, clear errors."""
+"""The folder-of-JSON reader, TSV and the folds file: one row per record, clear errors."""
 
 from __future__ import annotations
 
@@ -85,3 +85,51 @@ def test_a_file_is_parsed_once_per_process_and_each_caller_gets_its_own_copy(tmp
     assert len(calls) == 1 and second.loc[0, "topic"] == "attack"
     path.write_text('{"id": "a", "topic": "attack"}\n{"id": "b", "topic": "protest"}\n', encoding="utf-8")
     assert list(read_table(path)["id"]) == ["a", "b"] and len(calls) == 2  # rewritten: read again
+
+
+def write_tsv(path: Path, rows: list[list[str]]) -> Path:
+    """Tab-separated as the csv module writes it: a field holding a tab, newline or quote is quoted."""
+    import csv
+    import gzip
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t", lineterminator="\n").writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+    return path
+
+
+TSV_ROWS = [
+    ["id", "text", "label", "split"],
+    ["1", "غارة على المدينة\tأمس\nوسط اشتباكات", "attack", "train"],
+    ["2", 'قال "المتحدث" إن', "political", "train"],
+    ["3", "NA", "attack", "dev"],
+    ["4", "مظاهرة", "political", "test"],
+]
+
+
+def test_tsv_is_read_by_suffix_and_by_format_with_quoted_tabs_and_newlines(tmp_path):
+    for path, fmt in (
+        (write_tsv(tmp_path / "posts.tsv", TSV_ROWS), None),
+        (write_tsv(tmp_path / "posts.tsv.gz", TSV_ROWS), None),
+        (write_tsv(tmp_path / "posts.txt", TSV_ROWS), "tsv"),  # `format: tsv` in a dataset config
+    ):
+        frame = read_table(path, fmt)
+        assert list(frame.columns) == ["id", "text", "label", "split", "_row"], path
+        assert frame["text"].tolist() == [row[1] for row in TSV_ROWS[1:]]  # tab, newline, quotes kept
+        assert frame["_row"].tolist() == [1, 2, 3, 4]  # records, not lines
+
+
+def test_a_dataset_config_with_format_tsv_loads(tmp_path):
+    from marsad.data import TableDataset
+    from marsad.tasks import Task
+
+    (tmp_path / "shared_task").mkdir()
+    write_tsv(tmp_path / "shared_task" / "posts.txt", TSV_ROWS)
+    spec = {"path": "shared_task", "file": "posts.txt", "format": "tsv", "split": {"column": "split"},
+            "columns": {"id": "id", "text": "text", "label": "label"}, "labels": ["attack", "political"]}  # fmt: skip
+    dataset = TableDataset(name="shared_task", tasks={"topic": spec}, data_root=str(tmp_path))
+    topic = Task("topic", ["text"], "single", ["accuracy"], "macro_f1")
+    loaded = dataset.load(topic, for_training=False)
+    assert loaded.frames["train"]["text"].iloc[0] == "غارة على المدينة\tأمس\nوسط اشتباكات"

@@ -1,8 +1,8 @@
-"""Read CSV, JSON Lines (plain or gzip), Parquet and JSON-per-record folders into data frames.
+"""Read CSV, TSV, JSON Lines (each plain or gzip), Parquet and JSON-per-record folders into data frames.
 
 Every frame gets a `_row` column: the 1-based record number in its file (the line for JSON
-Lines, the data row after the header for CSV, the list position for a folder of JSON files),
-so that later checks can name the row.
+Lines, the data row after the header for CSV and TSV, the list position for a folder of JSON
+files), so that later checks can name the row.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ import pandas as pd
 
 from marsad.errors import DatasetError
 
-FORMATS = ("csv", "jsonl", "parquet", "json_dir")
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "json_dir")
 
 
 def infer_format(path: Path) -> str:
     suffixes = [s.lstrip(".") for s in path.suffixes if s != ".gz"]
-    fmt = {"csv": "csv", "jsonl": "jsonl", "json": "jsonl", "parquet": "parquet"}.get(
+    fmt = {"csv": "csv", "tsv": "tsv", "jsonl": "jsonl", "json": "jsonl", "parquet": "parquet"}.get(
         suffixes[-1] if suffixes else ""
     )
     if fmt is None:
@@ -80,13 +80,21 @@ def read_jsonl(path: Path) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path, sep: str = ",") -> pd.DataFrame:
+    """Every value as text ('NA' stays 'NA'); a field in double quotes may hold the separator, a
+    newline or a doubled quote, as the csv module writes them."""
+    kind = "TSV" if sep == "\t" else "CSV"
     try:
-        frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(read_text(path)), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as err:
-        raise DatasetError(f"malformed CSV: {err}", file=str(path)) from None
+        raise DatasetError(f"malformed {kind}: {err}", file=str(path)) from None
     frame["_row"] = range(1, len(frame) + 1)
     return frame
+
+
+def read_tsv(path: Path) -> pd.DataFrame:
+    """Tab-separated values, the form many Arabic NLP shared tasks publish; quoted as CSV is."""
+    return read_csv(path, sep="\t")
 
 
 def read_parquet(path: Path) -> pd.DataFrame:
@@ -165,7 +173,7 @@ def _parsed(path: Path, fmt: str, size: int, mtime_ns: int) -> pd.DataFrame:
     return READERS[fmt](path)
 
 
-READERS = {"csv": read_csv, "jsonl": read_jsonl, "parquet": read_parquet}
+READERS = {"csv": read_csv, "tsv": read_tsv, "jsonl": read_jsonl, "parquet": read_parquet}
 
 
 def read_folds(path: Path) -> dict[str, int]:
