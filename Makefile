@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 TORCH := torch==2.13.0
 EXTRAS ?= arabic,embeddings,e5,transformers,server,cluster,dev
 
-.PHONY: venv quickstart screenshot test lint benchmark clean
+.PHONY: venv quickstart screenshot benchmark-board test lint benchmark clean
 
 # The quickstart needs only what its suite runs; tests need every extra. One stamp per set.
 QUICKSTART_EXTRAS ?= embeddings,transformers
@@ -32,6 +32,15 @@ screenshot:
 	  { echo "install Debian's chromium package to render the page"; exit 1; }
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,2600 \
 	  --screenshot=docs/leaderboard.png file://$(CURDIR)/experiments/quickstart/leaderboard.html
+
+# The benchmark's reference board: results/ -> docs/benchmark.{md,json,html} and its picture.
+benchmark-board: venv
+	$(BIN)/marsad bench board --from-results results \
+	  --save docs/benchmark.md --save docs/benchmark.json --save docs/benchmark.html
+	@command -v chromium >/dev/null || apt-get install -y -q chromium || \
+	  { echo "install Debian's chromium package to render the page"; exit 1; }
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --disable-background-networking \
+	  --window-size=1400,2200 --screenshot=docs/benchmark.png file://$(CURDIR)/docs/benchmark.html
 
 test: venv
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marsad.benchmark import BenchmarkError, load_benchmark
-from marsad.benchmark.definition import check_data
+from marsad.benchmark.task_data import check_data
 from marsad.benchmark.leakage import find_leaks
 from marsad.benchmark.task_data import load_task_data
 from marsad.benchmark.task_page import DOCS_PATH, render

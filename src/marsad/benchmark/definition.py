@@ -102,7 +102,7 @@ class Benchmark:
 
 
 def benchmark_dir() -> Path:
-    from marsad.config_check import CONF_DIR
+    from marsad.config_compose import CONF_DIR
 
     return CONF_DIR / "benchmark"
 
@@ -158,18 +158,3 @@ def _check_task(path: Path, task: BenchmarkTask) -> None:
         raise BenchmarkError(
             f"{where}.fingerprints: {unknown} are not data of this task; expected {task.data_keys}"
         )
-
-
-def check_data(bench: Benchmark, data_root: str | None = None) -> dict[str, dict[str, tuple[str, str]]]:
-    """Task -> data key -> (defined, found) for every fingerprint that differs from today's data."""
-    from marsad.benchmark.task_data import load_task_data
-
-    differ = {}
-    for task in bench.tasks.values():
-        found = load_task_data(task, data_root).fingerprints
-        changed = {
-            k: (task.fingerprints.get(k, ""), v) for k, v in found.items() if task.fingerprints.get(k) != v
-        }
-        if changed:
-            differ[task.id] = changed
-    return differ

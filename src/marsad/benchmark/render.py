@@ -69,7 +69,23 @@ def to_markdown(board: BenchBoard) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
     titles = "; ".join(f"`{t}`: {board.bench.tasks[t].title}" for t in board.tasks)
-    return "\n".join([*lines, "", f"*{footnote(board)} Tasks: {titles}.*", ""])
+    return "\n".join([*lines, "", f"*{footnote(board)} Tasks: {titles}.*", "", *best_per_task(board), ""])
+
+
+def best_per_task(board: BenchBoard) -> list[str]:
+    """The best model of each task with its score and 95% CI (ties within the CI are common)."""
+    lines = ["| task | best model | score | 95% CI | models scored |", "|---|---|---|---|---|"]
+    for task in board.tasks:
+        if task not in board.rows or board.rows[task].isna().all():
+            continue
+        scored = board.rows.dropna(subset=[task])
+        best = scored.loc[scored[task].idxmax()]
+        spec = board.bench.tasks[task]
+        ci = _ci(best[f"{task}.ci_low"], best[f"{task}.ci_high"])
+        lines.append(
+            f"| {spec.title} ({spec.metric}) | {best['model']} | {best[task]:.3f} | {ci} | {len(scored)} |"
+        )
+    return lines
 
 
 def to_json(board: BenchBoard) -> str:

@@ -51,7 +51,7 @@ def hydra_context():
     from hydra import initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
 
-    from marsad.config_check import CONF_PACKAGE
+    from marsad.config_compose import CONF_PACKAGE
     from marsad.config_schema import register
 
     register()

@@ -8,7 +8,7 @@ from functools import cache
 
 import pandas as pd
 
-from marsad.benchmark.definition import BenchmarkTask
+from marsad.benchmark.definition import Benchmark, BenchmarkTask
 from marsad.tasks import Task
 
 
@@ -17,7 +17,7 @@ def task_type(name: str) -> Task:
     from hydra.utils import instantiate
     from omegaconf import OmegaConf
 
-    from marsad.config_check import CONF_DIR
+    from marsad.config_compose import CONF_DIR
 
     return instantiate(OmegaConf.load(CONF_DIR / "task" / f"{name}.yaml"), _convert_="none")
 
@@ -55,3 +55,16 @@ def load_task_data(task: BenchmarkTask, data_root: str | None = None) -> TaskDat
     prints[f"{task.evaluate.dataset}.{split}"] = scored.split_fingerprints[split]
     return TaskData(task, kind, train, home.frames.get("dev", home.frames["train"].iloc[:0]),
                     scored.frames[split], scored.label_names, prints)  # fmt: skip
+
+
+def check_data(bench: Benchmark, data_root: str | None = None) -> dict[str, dict[str, tuple[str, str]]]:
+    """Task -> data key -> (defined, found) for every fingerprint that differs from today's data."""
+    differ = {}
+    for task in bench.tasks.values():
+        found = load_task_data(task, data_root).fingerprints
+        changed = {
+            k: (task.fingerprints.get(k, ""), v) for k, v in found.items() if task.fingerprints.get(k) != v
+        }
+        if changed:
+            differ[task.id] = changed
+    return differ

@@ -46,7 +46,7 @@ def _extras(node) -> set[str]:
 def model_entries() -> list[ModelEntry]:
     from omegaconf import OmegaConf
 
-    from marsad.config_check import choices, compose_option
+    from marsad.config_compose import choices, compose_option
     from marsad.errors import ConfigError
 
     entries = []
