@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from marsad.benchmark import BenchmarkError, load_benchmark
-from marsad.benchmark.task_data import check_data
 from marsad.benchmark.leakage import find_leaks
-from marsad.benchmark.task_data import load_task_data
+from marsad.benchmark.task_data import check_data, load_task_data
 from marsad.benchmark.task_page import DOCS_PATH, render
 from marsad.config_check import build_experiment
 from tests.conftest import compose_config
