@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 import math
 
@@ -95,22 +94,10 @@ def to_json(board: BenchBoard) -> str:
                       ensure_ascii=False, indent=1)  # fmt: skip
 
 
-def _png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def task_figure(board: BenchBoard) -> bytes:
     """One panel per task, models in board order (best at the top) on a shared axis: each
     model's score with its 95% CI, so a row reads across the tasks."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from marsad.leaderboard.plots import figure_png, plt  # the Agg backend, set there
 
     n = len(board.tasks)
     rows = board.rows.iloc[::-1].reset_index(drop=True)
@@ -130,15 +117,12 @@ def task_figure(board: BenchBoard) -> bytes:
                     markersize=3)  # fmt: skip
     axes[0][0].set_yticks(y, rows["model"], fontsize=7)
     fig.subplots_adjust(wspace=0.08)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def cost_figure(board: BenchBoard) -> bytes:
     """Marsad score against total runtime (log scale): what a point of score costs."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from marsad.leaderboard.plots import figure_png, plt  # the Agg backend, set there
 
     rows = board.rows.dropna(subset=["marsad_score"])
     fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -153,7 +137,7 @@ def cost_figure(board: BenchBoard) -> bytes:
     ax.set_ylabel("Marsad score (95% CI)")
     ax.set_title(f"{board.bench.name}: score against cost")
     ax.grid(alpha=0.3)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def to_html(board: BenchBoard) -> str:

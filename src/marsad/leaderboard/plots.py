@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from marsad.leaderboard.table import Leaderboard  # noqa: E402
 
 
-def _png(fig) -> bytes:
+def figure_png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
@@ -38,7 +38,7 @@ def scores_with_ci(board: Leaderboard) -> bytes:
     ax.set_xlabel(f"{board.metric} ({board.split}); bars: 95% bootstrap CI")
     ax.set_title(f"{board.task} · {board.dataset}")
     ax.grid(axis="x", alpha=0.3)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def per_class_heatmap(board: Leaderboard) -> bytes:
@@ -53,7 +53,7 @@ def per_class_heatmap(board: Leaderboard) -> bytes:
                     color="white" if value < 0.6 else "black")  # fmt: skip
     fig.colorbar(image, ax=ax, label="F1")
     ax.set_title(f"Per-class F1 ({board.split}, mean over seeds)")
-    return _png(fig)
+    return figure_png(fig)
 
 
 def best_confusion(board: Leaderboard) -> bytes:
