@@ -16,6 +16,7 @@ EXTRAS = {
     "arabic": "camel-tools, the reference the built-in Arabic normaliser is tested against",
     "server": "the shared tracking server (marsad server ...): mlflow[auth] and psycopg2 for PostgreSQL",
     "cluster": "the submitit launchers (hydra/launcher=local_submitit, slurm)",
+    "tune": "marsad tune: Optuna studies over a model's search space, chosen on dev",
     "dev": "pytest, pytest-xdist, ruff",
 }
 # Top-level import name -> the extra that installs it.
@@ -27,6 +28,7 @@ EXTRA_OF_MODULE = {
     "tokenizers": "transformers",
     "accelerate": "transformers",
     "camel_tools": "arabic",
+    "optuna": "tune",
 }
 
 

@@ -18,6 +18,7 @@ from marsad.cli.models import models
 from marsad.cli.predict import predict
 from marsad.cli.runs import runs
 from marsad.cli.server import server
+from marsad.cli.tune import tune
 from marsad.errors import MarsadError
 
 
@@ -47,7 +48,7 @@ def main(debug: bool) -> None:
 # MLflow's per-file download bars would bury the output of a one-line command.
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
-for command in (bench, data, models, leaderboard, compare, predict, cache, runs, server):
+for command in (bench, data, models, leaderboard, compare, predict, cache, runs, server, tune):
     main.add_command(command)
 
 if __name__ == "__main__":

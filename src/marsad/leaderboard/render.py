@@ -47,6 +47,7 @@ def display_frame(board: Leaderboard, compact: bool = False) -> pd.DataFrame:
                 f"{n} (fixed)" if fixed else str(n) for n, fixed in zip(rows["seeds"], rows["seed_free"])
             ],
             **({"folds": rows["folds"].fillna(0).astype(int)} if "folds" in rows else {}),
+            **({"tuning": rows["tuning"]} if _any_tuned(rows) else {}),
             f"{board.metric} mean ± std": [f"{m:.3f} ± {s:.3f}" for m, s in zip(rows["mean"], rows["std"])],
             "95% CI": [ci.format(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
             "vs best": [versus_best(row, compact) for _, row in rows.iterrows()],
@@ -57,10 +58,15 @@ def display_frame(board: Leaderboard, compact: bool = False) -> pd.DataFrame:
     return frame
 
 
+def _any_tuned(rows: pd.DataFrame) -> bool:
+    """Whether the board has a row `marsad tune` made: then a tuning column says which rows."""
+    return "tuning" in rows and bool((rows["tuning"] != "default").any())
+
+
 def _internal_columns(rows: pd.DataFrame) -> set[str]:
     return {
-        "rank", "model", "config_key", "runs", "seeds", "seed_free", "folds", "mean", "std", "ci_low",
-        "ci_high", "pooled", "diff_vs_best", "p_vs_best", "tied_with_best", "run_ids", *COSTS,
+        "rank", "model", "config_key", "runs", "seeds", "seed_free", "folds", "tuning", "mean", "std",
+        "ci_low", "ci_high", "pooled", "diff_vs_best", "p_vs_best", "tied_with_best", "run_ids", *COSTS,
     }  # fmt: skip
 
 

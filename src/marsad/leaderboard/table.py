@@ -180,6 +180,7 @@ def build_leaderboard(
             "runs": len(members),
             "seeds": len(seeds),
             "seed_free": all(r.tags.get("seeded") == "false" for r in members),
+            "tuning": tuning_label(members),
             "mean": float(np.mean(values)),
             "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
             "ci_low": low,
@@ -252,6 +253,13 @@ def build_leaderboard(
         notes=notes,
         resampled=resampled,
     )
+
+
+def tuning_label(members: list[RunRecord]) -> str:
+    """`tuned N` for a row of runs `marsad tune` refitted (tag marsad.tuned=N: its study's
+    trials, the most where reruns differ), else `default`."""
+    trials = [int(r.tags["marsad.tuned"]) for r in members if r.tags.get("marsad.tuned", "").isdigit()]
+    return f"tuned {max(trials)}" if trials else "default"
 
 
 def latest_per_replicate(runs: list[RunRecord]) -> tuple[list[RunRecord], int]:

@@ -1,6 +1,7 @@
 """The model catalogue (docs/models.md), generated from the model configs: each YAML's `name`,
-`description`, `tasks` and the extra its estimator needs. Edit the configs, then run
-`marsad models docs`; a test keeps the committed page current."""
+`description`, `tasks`, the extra its estimator needs and its search space (`search:`, what
+`marsad tune` varies). Edit the configs, then run `marsad models docs`; a test keeps the
+committed page current."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class ModelEntry:
     description: str
     tasks: tuple[str, ...]  # empty: every task
     extra: str | None  # several, comma-separated (e5_finetune: "e5, transformers")
+    search: tuple[tuple[str, str], ...] = ()  # (parameter path, its range in words)
 
 
 def _extras(node) -> set[str]:
@@ -48,15 +50,18 @@ def model_entries() -> list[ModelEntry]:
 
     from marsad.config_compose import choices, compose_option
     from marsad.errors import ConfigError
+    from marsad.tuning.search_space import model_file, parse_search
 
     entries = []
     for name in choices("model"):
-        spec = OmegaConf.to_container(compose_option("model", name), resolve=False)
+        node = compose_option("model", name)
+        spec = OmegaConf.to_container(node, resolve=False)
         if not spec.get("description"):
             raise ConfigError(f"model '{name}': add a one-line `description:` (the model catalogue shows it)")
         extras = sorted(_extras(spec["estimator"]))
+        search = tuple((p.path, p.describe()) for p in parse_search(node, model_file(name)).params)
         entries.append(ModelEntry(name, spec["description"], tuple(spec.get("tasks") or ()),
-                                  ", ".join(extras) or None))  # fmt: skip
+                                  ", ".join(extras) or None, search))  # fmt: skip
     return entries
 
 
@@ -73,6 +78,18 @@ def render_markdown(entries: list[ModelEntry]) -> str:
     ]
     for e in entries:
         lines.append(f"| `{e.name}` | {', '.join(e.tasks) or 'all'} | {e.extra or '—'} | {e.description} |")
+    lines += [
+        "",
+        "## Search spaces",
+        "",
+        "What `marsad tune model=<name> task=... dataset=... trials=N` varies, chosen on dev (the `search:`",
+        "block of each YAML; paths inside the model node). Models not listed have none.",
+        "",
+        "| model | parameter | searched over |",
+        "|---|---|---|",
+    ]
+    for e in entries:
+        lines += [f"| `{e.name}` | `{path}` | {words} |" for path, words in e.search]
     return "\n".join(lines) + "\n"
 
 

@@ -9,8 +9,13 @@ from omegaconf import DictConfig
 from marsad.config_check import compose_option
 
 # Model keys that say something about the model, not how it is configured: rewording the
-# description or marking a model seed-free changes neither its config id nor its changes.
-ABOUT_THE_MODEL = ("description", "seeded")
+# description, marking a model seed-free or editing its search space (`search:`, what `marsad
+# tune` may vary) changes neither its config id nor its changes.
+ABOUT_THE_MODEL = ("description", "seeded", "search")
+# Set by `marsad tune` (`trial`, `tuned`): part of the config id, so a tuned configuration is
+# never the default's row even where the best values are the defaults, and a tuning trial never
+# counts as a finished run of a job; left out of the changes (the board's tuning column says it).
+TUNING_KEY = "tuning"
 
 
 def _model_settings(node) -> dict:
@@ -53,7 +58,8 @@ def model_changes(cfg: DictConfig) -> str:
     configured = compose_option("model", cfg.model.name)  # the user's --config-dir too
     if configured is None:
         return ""
-    base, ours = _flat(_model_settings(configured)), _flat(_model_settings(cfg.model))
+    ours = {k: v for k, v in _model_settings(cfg.model).items() if k != TUNING_KEY}
+    base, ours = _flat(_model_settings(configured)), _flat(ours)
     changed = [
         f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
         for key in sorted(base.keys() | ours.keys())

@@ -93,13 +93,14 @@ def log_artifacts(
                 json.dumps(report, indent=2, ensure_ascii=False)
             )
         test = next((r for r in results if r.split == "test"), results[-1])
-        save_confusion_matrix(
-            test.y_true,
-            test.y_pred,
-            label_names,
-            folder / f"confusion_{test.split}.png",
-            f"{title} ({test.split})",
-        )
+        if cfg.tracking.get("log_figures", True):
+            save_confusion_matrix(
+                test.y_true,
+                test.y_pred,
+                label_names,
+                folder / f"confusion_{test.split}.png",
+                f"{title} ({test.split})",
+            )
         pd.concat([r.predictions for r in results]).to_parquet(folder / "predictions.parquet", index=False)
         client.log_artifacts(run_id, str(folder))
 
