@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from marsad.tuning.trials import StudySetup, compose
+from marsad.tuning.trials import StudySetup, compose, hydra_session, run_session
 
 
 def refit_best(
@@ -46,9 +46,11 @@ def refit_best(
             say(f"refit     seed {seed}: run {earlier[0].info.run_id} has this result already")
             scores[seed] = earlier[0].data.metrics.get(f"dev_{setup.primary}", float("nan"))
             continue
-        cfg = compose([*setup.overrides, *best_overrides, f"seed={seed}", "resume=false"])
+        with hydra_session(setup.config_dir):  # the overrides compose as on the command line
+            cfg = compose([*setup.overrides, *best_overrides, f"seed={seed}", "resume=false"])
         nested = {"mlflow.parentRunId": setup.parent_run_id, "marsad.study": setup.study_name}
-        scores[seed] = run_experiment(cfg, extra_tags={**nested, **tags})
+        with run_session(setup.config_dir):
+            scores[seed] = run_experiment(cfg, extra_tags={**nested, **tags})
         best = f"best trial {best_value:.4f}"
         say(f"refit     seed {seed}: dev {setup.primary} {scores[seed]:.4f} ({best}); test scored once")
     return scores

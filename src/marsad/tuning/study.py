@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from marsad.errors import ConfigError
 from marsad.extras import missing_extra
 from marsad.tuning.refit import refit_best
-from marsad.tuning.search_space import SearchSpace, model_file, parse_search
+from marsad.tuning.search_space import SearchSpace, model_file, overrides, parse_search
 from marsad.tuning.storage import complete, open_study, parent_run, storage_beside
 from marsad.tuning.trials import StudySetup, compose, hydra_session, run_trials, with_values
 
@@ -86,45 +86,38 @@ def tune(
             )
         space = checked_space(base, where)
         experiment = build_experiment(base)  # the task/dataset/model: ConfigError before any run
-        trained_on = "+".join([experiment.dataset.name, *(d.name for d in experiment.train_with)])
-        name = study_name or f"{config_id(base)}/{base.task.name}/{trained_on}"
-        storage = storage or storage_beside(uri)
-        check_reachable(uri)
-        study = open_study(storage, name, space)
-        client = tracking_client(uri)
-        experiment_ = experiment_id(uri, base.tracking.experiment)
-        parent = parent_run(client, experiment_, study, base, name, trained_on, space, trials)
-        seeds = list(seeds)[:1] if base.model.get("seeded", True) is False else list(seeds)
-        setup = StudySetup(
-            tuple(user),
-            config_dir,
-            name,
-            storage,
-            parent,
-            experiment_,
-            seeds[0],
-            experiment.task.primary_metric,
-            space,
-            trials,
-        )
-        try:
-            new = run_missing(study, setup, base, trials, jobs, sampler_seed, say)
-            result = finish(client, study, setup, new)
-            if refit:
-                result.refit_scores = refit_best(
-                    client,
-                    experiment_,
-                    setup,
-                    result.best_overrides,
-                    result.tags,
-                    result.best_value,
-                    seeds,
-                    say,
-                )
-        except BaseException as err:
-            client.set_terminated(parent, "KILLED" if isinstance(err, KeyboardInterrupt) else "FAILED")
-            raise
-        client.set_terminated(parent, "FINISHED")
+    trained_on = "+".join([experiment.dataset.name, *(d.name for d in experiment.train_with)])
+    name = study_name or f"{config_id(base)}/{base.task.name}/{trained_on}"
+    storage = storage or storage_beside(uri)
+    check_reachable(uri)
+    study = open_study(storage, name, space)
+    client = tracking_client(uri)
+    experiment_ = experiment_id(uri, base.tracking.experiment)
+    parent = parent_run(client, experiment_, study, base, name, trained_on, space, trials)
+    seeds = list(seeds)[:1] if base.model.get("seeded", True) is False else list(seeds)
+    setup = StudySetup(
+        tuple(user),
+        config_dir,
+        name,
+        storage,
+        parent,
+        experiment_,
+        seeds[0],
+        experiment.task.primary_metric,
+        space,
+        trials,
+    )
+    try:
+        new = run_missing(study, setup, base, trials, jobs, sampler_seed, say)
+        result = finish(client, study, setup, new)
+        if refit:
+            result.refit_scores = refit_best(
+                client, experiment_, setup, result.best_overrides, result.tags, result.best_value, seeds, say
+            )
+    except BaseException as err:
+        client.set_terminated(parent, "KILLED" if isinstance(err, KeyboardInterrupt) else "FAILED")
+        raise
+    client.set_terminated(parent, "FINISHED")
     return result
 
 
@@ -208,7 +201,7 @@ def finish(client, study, setup: StudySetup, new: int) -> TuneResult:
     client.log_metric(setup.parent_run_id, f"best_dev_{setup.primary}", best.value)
     return TuneResult(
         setup.study_name,
-        [*best.user_attrs["overrides"], REFIT_MARK],
+        [*overrides(values), REFIT_MARK],
         values,
         best.value,
         n,

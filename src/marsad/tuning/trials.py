@@ -14,11 +14,11 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from marsad.errors import ConfigError
-from marsad.tuning.search_space import SearchSpace, hydra_value, overrides
+from marsad.tuning.search_space import SearchSpace, hydra_value
 
 log = logging.getLogger("marsad")
 # What makes a run a trial: dev only, no other dataset scored, no model or figure logged, never
@@ -69,6 +69,14 @@ def hydra_session(config_dir: str | None = None) -> Iterator[None]:
         yield
 
 
+def run_session(config_dir: str | None):
+    """Where runs go: outside a Hydra session for the package's configs, since inside one every
+    run recomposes its model option to name its changes (0.3 s a trial) while outside the
+    option is composed once per process; in a session where the user's --config-dir must be
+    searched for the model."""
+    return hydra_session(config_dir) if config_dir else nullcontext()
+
+
 def compose(overrides: list[str], return_hydra_config: bool = False):
     from hydra import compose as hydra_compose
 
@@ -86,9 +94,9 @@ def open_storage(url: str):
 
 
 def run_trials(setup: StudySetup, n_trials: int, sampler_seed: int, say: Callable[[str], None]) -> None:
-    """Run `n_trials` more trials of the study (inside a Hydra session). The trial config is
-    composed once; each trial sets its sampled values on a copy (Hydra's compose costs more
-    than a small model's fit)."""
+    """Run `n_trials` more trials of the study. The trial config is composed once; each trial
+    sets its sampled values on a copy (Hydra's compose costs more than a small model's fit).
+    The runs go in `run_session`."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -97,8 +105,9 @@ def run_trials(setup: StudySetup, n_trials: int, sampler_seed: int, say: Callabl
         storage=open_storage(setup.storage),
         sampler=optuna.samplers.TPESampler(seed=sampler_seed),
     )
-    base = compose([*setup.overrides, *TRIAL_SETTINGS, f"seed={setup.seed}", TRIAL_MARK])
-    with quiet_runs():
+    with hydra_session(setup.config_dir):
+        base = compose([*setup.overrides, *TRIAL_SETTINGS, f"seed={setup.seed}", TRIAL_MARK])
+    with run_session(setup.config_dir), quiet_runs():
         study.optimize(
             lambda trial: run_trial(setup, base, trial),
             n_trials=n_trials,
@@ -107,10 +116,9 @@ def run_trials(setup: StudySetup, n_trials: int, sampler_seed: int, say: Callabl
 
 
 def run_trials_in_worker(setup: StudySetup, n_trials: int, sampler_seed: int) -> None:
-    """`run_trials` in a joblib worker process: its own Hydra session and logging."""
+    """`run_trials` in a joblib worker process, with its own logging."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    with hydra_session(setup.config_dir):
-        run_trials(setup, n_trials, sampler_seed, say=lambda line: print(line, flush=True))
+    run_trials(setup, n_trials, sampler_seed, say=lambda line: print(line, flush=True))
 
 
 def run_trial(setup: StudySetup, base, trial) -> float:
@@ -120,8 +128,7 @@ def run_trial(setup: StudySetup, base, trial) -> float:
 
     started = time.perf_counter()
     values = setup.space.suggest(trial)
-    trial.set_user_attr("overrides", overrides(values))
-    trial.set_user_attr("values", values)
+    trial.set_user_attr("values", values)  # the values as the run used them (floats rounded)
     cfg = with_values(base, values)
     tags = {
         "mlflow.parentRunId": setup.parent_run_id,
