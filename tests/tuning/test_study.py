@@ -130,3 +130,25 @@ def test_a_store_that_is_not_a_sqlite_file_needs_a_storage(uri):
     with pytest.raises(ConfigError, match="--storage"):
         storage_beside(uri)
     assert storage_beside("sqlite:////srv/runs/mlflow.db") == "sqlite:////srv/runs/optuna.db"
+
+
+def test_a_model_of_the_users_config_folder_is_tuned_and_its_trials_named_by_their_changes(
+    tmp_path, tracking_uri
+):
+    import yaml
+
+    (tmp_path / "conf" / "model").mkdir(parents=True)
+    (tmp_path / "conf" / "model" / "my_svm.yaml").write_text(yaml.safe_dump({
+        "name": "my_svm", "description": "a user's linear SVM",
+        "estimator": {"_target_": "marsad.models.TextClassifier",
+                      "features": {"_target_": "marsad.models.WordCharTfidf", "char_ngram_range": None},
+                      "classifier": {"_target_": "sklearn.svm.LinearSVC", "C": 0.5}},
+        "search": {"estimator.classifier.C": {"type": "float", "low": 0.01, "high": 10, "log": True}},
+    }))  # fmt: skip
+    result = tune(["model=my_svm", "task=topic", "dataset=marsad_mini"], 2, tracking_uri,
+                  config_dir=str(tmp_path / "conf"), refit=False, say=lambda line: None)  # fmt: skip
+    trials = sorted(_role(_runs(tracking_uri), "trial"), key=lambda r: r.data.tags["marsad.trial"])
+    assert [r.data.tags["model"] for r in trials] == ["my_svm", "my_svm"]
+    assert trials[0].data.tags["model_changes"] == ""  # trial 0: the configured values
+    assert trials[1].data.tags["model_changes"].startswith("classifier.C=")
+    assert result.best_overrides[-1] == "++model.tuning=tuned" and not _refits(_runs(tracking_uri))
