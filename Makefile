@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TORCH := torch==2.13.0
-EXTRAS ?= arabic,embeddings,e5,transformers,server,cluster,tune,dev
+EXTRAS ?= arabic,embeddings,e5,transformers,server,cluster,ray,tune,dev
 
 .PHONY: venv quickstart screenshot benchmark-board test lint benchmark clean
 

