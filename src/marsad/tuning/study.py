@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from marsad.errors import ConfigError
 from marsad.extras import missing_extra
 from marsad.tuning.refit import refit_best
-from marsad.tuning.search_space import SearchSpace, model_file, overrides, parse_search
+from marsad.tuning.search_space import SearchSpace, model_file, parse_search
+from marsad.tuning.search_space import overrides as value_overrides
 from marsad.tuning.storage import complete, open_study, parent_run, storage_beside
 from marsad.tuning.trials import StudySetup, compose, hydra_session, run_trials, with_values
 
@@ -46,7 +47,7 @@ class TuneResult:
 
 
 def tune(
-    overrides_: Sequence[str],
+    overrides: Sequence[str],
     trials: int,
     tracking_uri: str | None = None,
     *,
@@ -59,7 +60,7 @@ def tune(
     refit: bool = True,
     say: Callable[[str], None] = print,
 ) -> TuneResult:
-    """Tune the model of `overrides_` (marsad-run overrides: model, task, dataset, ...) on dev
+    """Tune the model of `overrides` (marsad-run overrides: model, task, dataset, ...) on dev
     until the study has `trials` finished trials, then (with `refit`) fit the best
     configuration at each of `seeds` and score it on dev and test. Bad input raises ConfigError
     before any run exists."""
@@ -74,7 +75,7 @@ def tune(
     except ModuleNotFoundError as err:
         raise missing_extra(err, "marsad tune") or err from err
     with hydra_session(config_dir):
-        user = [*overrides_, *([f"tracking.uri={tracking_uri}"] if tracking_uri else [])]
+        user = [*overrides, *([f"tracking.uri={tracking_uri}"] if tracking_uri else [])]
         base = compose(user)
         uri = resolve_uri(base.tracking.uri)
         user.append(f"tracking.uri={uri}")
@@ -201,7 +202,7 @@ def finish(client, study, setup: StudySetup, new: int) -> TuneResult:
     client.log_metric(setup.parent_run_id, f"best_dev_{setup.primary}", best.value)
     return TuneResult(
         setup.study_name,
-        [*overrides(values), REFIT_MARK],
+        [*value_overrides(values), REFIT_MARK],
         values,
         best.value,
         n,
