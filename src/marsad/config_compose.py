@@ -103,3 +103,23 @@ def user_config_dir(config_dir: str | Path | None) -> Iterator[None]:
         GlobalHydra.instance().clear()
         Hydra.create_main_hydra2(task_name="app", config_search_path=search_path)
         yield
+
+
+@contextmanager
+def compose_session(config_dir: str | Path | None = None) -> Iterator[None]:
+    """A Hydra session composing as `marsad-run [--config-dir DIR]` would: the package's configs,
+    the user's first. Any session already open is cleared first (e.g. a test that composed)."""
+    from hydra import initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
+
+    from marsad.config_schema import register
+
+    register()
+    if GlobalHydra.instance().is_initialized():
+        GlobalHydra.instance().clear()
+    if config_dir is not None:
+        with user_config_dir(config_dir):
+            yield
+        return
+    with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
+        yield

@@ -151,3 +151,21 @@ def test_a_checkpoint_and_an_encoder_by_folder_score_on_a_task(tmp_path, real_da
     assert "| model |" in board and "| minilm_logreg |" in board  # the folder's name, and --name
     result = json.loads(next((tmp_path / "results" / "marsad-v1").glob("model-*/*.json")).read_text())
     assert result["model"]["changes"].startswith("checkpoint=")
+
+
+def test_tuned_mode_tunes_on_dev_per_task_and_shows_its_budget(tmp_path, real_data_root):
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    task = ["--model", "tfidf_svm", "--task", "stance_sentence", "--tracking-uri", uri]
+    assert "1 done" in bench(tmp_path, "run", *task).stdout
+    assert "1 done" in bench(tmp_path, "run", "--tuned", "2", *task).stdout
+    (path,) = (tmp_path / "results" / "marsad-v1").glob("*+tuned2/stance_sentence.json")
+    result = json.loads(path.read_text())
+    assert result["model"]["tuning"] == "tuned 2" and result["model"]["config_id"].endswith("+tuned2")
+    assert set(json.loads(result["model"]["tuned_params"])) >= {"estimator.classifier.C"}
+    board = bench(tmp_path, "board", "--from-results", "results").stdout
+    assert "| tfidf_svm | – | – | – |" in board  # one task scored: no Marsad score
+    assert "| tuned 2 |" in board and "| default |" in board  # two rows, budgets shown
+    client = MlflowClient(uri)
+    experiment = client.get_experiment_by_name("marsad-v1").experiment_id
+    trials = client.search_runs([experiment], "tags.`marsad.role` = 'trial'")
+    assert len(trials) == 2 and all("test_macro_f1" not in t.data.metrics for t in trials)

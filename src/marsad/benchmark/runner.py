@@ -13,7 +13,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,98 +43,90 @@ class BenchRun:
     seeds: list[int] | None = None
     extra_overrides: list[str] = field(default_factory=list)  # e.g. tracking.log_model=false
     jobs: int = 1  # tasks run at once, each in its own process
+    tuned: int = 0  # >0: tune the model on each task's dev split with this many trials first
+
+    @property
+    def tuning(self) -> str:
+        return f"tuned {self.tuned}" if self.tuned else "default"
 
 
-@contextmanager
-def hydra_context():
-    from hydra import initialize_config_module
-    from hydra.core.global_hydra import GlobalHydra
-
-    from marsad.config_compose import CONF_PACKAGE
-    from marsad.config_schema import register
-
-    register()
-    if GlobalHydra.instance().is_initialized():  # e.g. inside a test that composed already
-        GlobalHydra.instance().clear()
-    with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
-        yield
+def job_overrides(bench: Benchmark, task: BenchmarkTask, how: BenchRun, model: list[str]) -> list[str]:
+    """The `marsad-run` overrides of one task's job (before the seed)."""
+    tracking = [f"tracking.uri={how.tracking_uri}", f"tracking.experiment={bench.name}"]
+    found = [*task.overrides(), *model, *tracking, *how.extra_overrides]
+    return [*found, f"data_root={how.data_root}"] if how.data_root else found
 
 
-def compose_job(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seed: int):
+def compose_job(overrides: list[str], seed: int):
+    """Inside a `compose_session`: the job's config at `seed`."""
     from hydra import compose
 
-    overrides = [
-        *task.overrides(), *how.model_overrides, f"seed={seed}",
-        f"tracking.uri={how.tracking_uri}", f"tracking.experiment={bench.name}", *how.extra_overrides,
-    ]  # fmt: skip
-    if how.data_root:
-        overrides.append(f"data_root={how.data_root}")
-    if how.config_dir:
-        overrides.append(f"hydra.searchpath=[file://{Path(how.config_dir).resolve()}]")
-    return compose(config_name="config", overrides=overrides)
+    return compose(config_name="config", overrides=[*overrides, f"seed={seed}"])
 
 
 def run_benchmark(
     bench: Benchmark, how: BenchRun, task_ids: list[str] | None = None,
     say: Callable[[str], None] = print,
 ) -> list[TaskOutcome]:  # fmt: skip
+    from marsad.config_compose import compose_session
     from marsad.tracking.client import check_reachable, experiment_id, tracking_client
     from marsad.tracking.identity import config_id
 
     tasks = bench.select(task_ids)
     check_reachable(how.tracking_uri)
-    with hydra_context():
-        first = compose_job(bench, tasks[0], how, (how.seeds or bench.seeds)[0])
-        ident, model_name = config_id(first), first.model.name
-        seeds = how.seeds or bench.seeds
-        if first.model.get("seeded", True) is False:
-            seeds = seeds[:1]  # its fit ignores the seed: one run stands for all
-        client = tracking_client(how.tracking_uri)
-        parent = client.create_run(
-            experiment_id(client.tracking_uri, bench.name),
-            run_name=f"{bench.name} · {model_name}",
-            tags={"marsad.role": "benchmark", "marsad.benchmark": bench.name,
-                  "marsad.benchmark_version": bench.version, "model": model_name, "config_id": ident},
-        )  # fmt: skip
-        parent_id = parent.info.run_id
-        say(f"{bench.name} v{bench.version} · {model_name} ({ident}) · {len(tasks)} tasks · "
-            f"seeds {seeds} · parent run {parent_id}")  # fmt: skip
-        start = time.perf_counter()
-        outcomes: list[TaskOutcome] = []
+    seeds = how.seeds or bench.seeds
+    with compose_session(how.config_dir):
+        first = compose_job(job_overrides(bench, tasks[0], how, how.model_overrides), seeds[0])
+    # A tuned model's configuration differs per task; its row is the model's, tuned N times.
+    ident = config_id(first) + (f"+tuned{how.tuned}" if how.tuned else "")
+    model_name = first.model.name
+    if first.model.get("seeded", True) is False:
+        seeds = seeds[:1]  # its fit ignores the seed: one run stands for all
+    client = tracking_client(how.tracking_uri)
+    parent_id = client.create_run(
+        experiment_id(client.tracking_uri, bench.name),
+        run_name=f"{bench.name} · {model_name}",
+        tags={"marsad.role": "benchmark", "marsad.benchmark": bench.name,
+              "marsad.benchmark_version": bench.version, "model": model_name, "config_id": ident,
+              "marsad.tuning": how.tuning},
+    ).info.run_id  # fmt: skip
+    say(f"{bench.name} v{bench.version} · {model_name} ({ident}, {how.tuning}) · {len(tasks)} tasks · "
+        f"seeds {seeds} · parent run {parent_id}")  # fmt: skip
+    start = time.perf_counter()
+    outcomes: list[TaskOutcome] = []
 
-        def report(outcome: TaskOutcome) -> None:
-            outcomes.append(outcome)
-            say(f"[{len(outcomes)}/{len(tasks)}] {outcome.task:<16} {outcome.status}: {outcome.detail} "
-                f"· {time.perf_counter() - start:.0f} s elapsed")  # fmt: skip
+    def report(outcome: TaskOutcome) -> None:
+        outcomes.append(outcome)
+        say(f"[{len(outcomes)}/{len(tasks)}] {outcome.task:<16} {outcome.status}: {outcome.detail} "
+            f"· {time.perf_counter() - start:.0f} s elapsed")  # fmt: skip
 
-        pending = []
-        for task in tasks:
-            done = finished_result(bench, task, how.results, ident)
-            if done is not None:
-                report(done)
-            else:
-                pending.append(task)
-        try:
-            if how.jobs > 1 and len(pending) > 1:
-                from joblib import Parallel, delayed
+    pending = []
+    for task in tasks:
+        done = finished_result(bench, task, how.results, ident)
+        if done is not None:
+            report(done)
+        else:
+            pending.append(task)
+    try:
+        if how.jobs > 1 and len(pending) > 1:
+            from joblib import Parallel, delayed
 
-                # Each task in its own worker process (joblib's loky): Marsad schedules nothing.
-                work = Parallel(n_jobs=how.jobs, return_as="generator_unordered")(
-                    delayed(_run_task_in_worker)(bench, task, how, seeds, ident, parent_id)
-                    for task in pending
-                )
-                for outcome in work:
-                    report(outcome)
-            else:
-                for task in pending:
-                    report(_run_task(bench, task, how, seeds, ident, parent_id))
-        except BaseException:
-            client.set_terminated(parent_id, "KILLED")
-            raise
-        outcomes.sort(key=lambda o: list(bench.tasks).index(o.task))
-        failed = [o for o in outcomes if o.status == "failed"]
-        client.set_tag(parent_id, "marsad.tasks", ",".join(f"{o.task}={o.status}" for o in outcomes))
-        client.set_terminated(parent_id, "FAILED" if failed else "FINISHED")
+            # Each task in its own worker process (joblib's loky): Marsad schedules nothing.
+            work = Parallel(n_jobs=how.jobs, return_as="generator_unordered")(
+                delayed(_run_task_in_worker)(bench, task, how, seeds, ident, parent_id) for task in pending
+            )
+            for outcome in work:
+                report(outcome)
+        else:
+            for task in pending:
+                report(_run_task(bench, task, how, seeds, ident, parent_id))
+    except BaseException:
+        client.set_terminated(parent_id, "KILLED")
+        raise
+    outcomes.sort(key=lambda o: list(bench.tasks).index(o.task))
+    failed = [o for o in outcomes if o.status == "failed"]
+    client.set_tag(parent_id, "marsad.tasks", ",".join(f"{o.task}={o.status}" for o in outcomes))
+    client.set_terminated(parent_id, "FAILED" if failed else "FINISHED")
     return outcomes
 
 
@@ -155,23 +146,29 @@ def finished_result(bench: Benchmark, task: BenchmarkTask, results: Path, ident:
 def _run_task_in_worker(*args) -> TaskOutcome:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     logging.getLogger("marsad").setLevel(logging.INFO)
-    with hydra_context():
-        return _run_task(*args)
+    return _run_task(*args)
 
 
 def _run_task(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seeds: list[int], ident: str,
               parent_id: str) -> TaskOutcome:  # fmt: skip
-    path = result_files.result_path(how.results, bench, ident, task.id)
+    from marsad.config_compose import compose_session
     from marsad.run import run_experiment
 
+    path = result_files.result_path(how.results, bench, ident, task.id)
     job = uuid.uuid4().hex
     tags = {"mlflow.parentRunId": parent_id, "marsad.benchmark": bench.name,
             "marsad.benchmark_version": bench.version, "marsad.benchmark_task": task.id,
             "marsad.benchmark_job": job}  # fmt: skip
     started = time.perf_counter()
     try:
+        model = how.model_overrides
+        if how.tuned:
+            model, tuned_tags = _tuned_model(bench, task, how, parent_id)
+            tags.update(tuned_tags)
+        overrides = job_overrides(bench, task, how, model)
         for seed in seeds:
-            run_experiment(compose_job(bench, task, how, seed), extra_tags=tags)
+            with compose_session(how.config_dir):
+                run_experiment(compose_job(overrides, seed), extra_tags=tags)
     except ModelNotForTask as err:
         return TaskOutcome(task.id, "not served", str(err))
     except MarsadError as err:
@@ -180,7 +177,7 @@ def _run_task(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seeds: list[
         log.error("task %s failed", task.id, exc_info=True)
         return TaskOutcome(task.id, "failed", f"{type(err).__name__}: {err}")
     seconds = time.perf_counter() - started
-    result = collect_result(bench, task, how.tracking_uri, job, seeds, seconds, parent_id)
+    result = collect_result(bench, task, how.tracking_uri, job, seeds, seconds, parent_id, ident)
     try:  # data other than the benchmark's: the runs stay in MLflow, no result file is written
         result_files.check_result(result, bench, f"task {task.id}")
     except BenchmarkError as err:
@@ -192,8 +189,25 @@ def _run_task(bench: Benchmark, task: BenchmarkTask, how: BenchRun, seeds: list[
                        f"in {seconds:.0f} s → {path}", path)  # fmt: skip
 
 
+def _tuned_model(bench: Benchmark, task: BenchmarkTask, how: BenchRun, parent_id: str) -> tuple[list, dict]:
+    """Tune the model on the task's dev split (`marsad.tuning`: trials never read test) and
+    return its best overrides and the tags that say so; the study nests under the benchmark's
+    parent run and resumes with the benchmark."""
+    from marsad.tuning import tune
+
+    found = tune(
+        job_overrides(bench, task, how, how.model_overrides), how.tuned, how.tracking_uri,
+        config_dir=how.config_dir, refit=False, say=lambda line: log.info("tune      %s", line),
+        study_name=f"{bench.name}/{task.id}/{'/'.join(how.model_overrides)}",
+    )  # fmt: skip
+    from marsad.tracking.client import tracking_client
+
+    tracking_client(how.tracking_uri).set_tag(found.parent_run_id, "mlflow.parentRunId", parent_id)
+    return [*how.model_overrides, *found.best_overrides], dict(found.tags)
+
+
 def collect_result(bench: Benchmark, task: BenchmarkTask, tracking_uri: str, job: str, seeds: list[int],
-                   seconds: float, parent_id: str) -> dict:  # fmt: skip
+                   seconds: float, parent_id: str, ident: str) -> dict:  # fmt: skip
     """The result document of a finished task, from its runs in MLflow (tags, metrics and the
     predictions artifact): what the board needs, read the way the leaderboard reads runs."""
     from marsad.leaderboard.predictions import run_examples
@@ -224,9 +238,10 @@ def collect_result(bench: Benchmark, task: BenchmarkTask, tracking_uri: str, job
     fit = [r.metrics.get("fit_seconds", 0.0) for r in records]
     return result_files.build_result(
         bench, task,
-        model={"name": tags["model"], "config_id": tags["config_id"],
-               "changes": tags.get("model_changes", ""),
-               "tuning": tags.get("marsad.tuned") and f"tuned {tags['marsad.tuned']}" or "default"},
+        model={"name": tags["model"], "config_id": ident, "run_config_id": tags["config_id"],
+               "changes": "" if tags.get("marsad.tuned") else tags.get("model_changes", ""),
+               "tuning": f"tuned {tags['marsad.tuned']}" if tags.get("marsad.tuned") else "default",
+               **({"tuned_params": tags["marsad.tuned_params"]} if "marsad.tuned_params" in tags else {})},
         seeds=sorted(int(r.tags["seed"]) for r in records),
         fingerprints=observed_fingerprints(task, tags),
         splits=splits,

@@ -88,12 +88,16 @@ def model_overrides(model: str | None, checkpoint: str | None, encoder: str | No
 @click.option("--override", "-o", "overrides", multiple=True, help="A further marsad-run override (repeat).")
 @click.option("--data-root", help="Where the datasets are (default: $MARSAD_DATA_DIR or ../shared/data).")
 @click.option(
+    "--tuned", type=int, default=0, metavar="TRIALS",
+    help="Tune on each task's dev split first: Optuna, this many trials (the tune extra).",
+)  # fmt: skip
+@click.option(
     "--jobs", "-j", default=1, show_default=True, help="Tasks run at once, each in its own process."
 )
 @results_option
 @tracking_option
 def run(benchmark, model, checkpoint, encoder, estimator, name, config_dir, task_ids, seeds, overrides,
-        data_root, jobs, results, tracking_uri) -> None:  # fmt: skip
+        data_root, jobs, tuned, results, tracking_uri) -> None:  # fmt: skip
     """Score one model on every task of the benchmark; finished tasks (a valid result file) are
     skipped. Every task's runs are children of one MLflow parent run."""
     from marsad.benchmark import load_benchmark
@@ -106,7 +110,7 @@ def run(benchmark, model, checkpoint, encoder, estimator, name, config_dir, task
     how = BenchRun(
         model_overrides=[*model_overrides(model, checkpoint, encoder, estimator, name), *overrides],
         results=results, tracking_uri=resolve_uri(tracking_uri), config_dir=config_dir, data_root=data_root,
-        seeds=[int(s) for s in seeds.split(",")] if seeds else None, jobs=jobs,
+        seeds=[int(s) for s in seeds.split(",")] if seeds else None, jobs=jobs, tuned=tuned,
     )  # fmt: skip
     outcomes = run_benchmark(spec, how, list(task_ids) or None, say=click.echo)
     counts = {s: sum(o.status == s for o in outcomes) for s in ("done", "skipped", "not served", "failed")}

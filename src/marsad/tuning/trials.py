@@ -49,24 +49,11 @@ class StudySetup:
     trials: int  # the study's target, for progress lines
 
 
-@contextmanager
-def hydra_session(config_dir: str | None = None) -> Iterator[None]:
+def hydra_session(config_dir: str | None = None):
     """Compose as `marsad-run [--config-dir DIR]` would: the package's configs, the user's first."""
-    from hydra import initialize_config_module
-    from hydra.core.global_hydra import GlobalHydra
+    from marsad.config_compose import compose_session
 
-    from marsad.config_compose import CONF_PACKAGE, user_config_dir
-    from marsad.config_schema import register
-
-    register()
-    if GlobalHydra.instance().is_initialized():  # e.g. a test that composed already
-        GlobalHydra.instance().clear()
-    if config_dir is not None:
-        with user_config_dir(config_dir):
-            yield
-        return
-    with initialize_config_module(config_module=CONF_PACKAGE, version_base="1.3"):
-        yield
+    return compose_session(config_dir)
 
 
 def run_session(config_dir: str | None):
