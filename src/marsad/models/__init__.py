@@ -22,6 +22,7 @@ _MODULES = {
     "EmbeddingPairFeatures": "marsad.models.features.embedding_pair_features",
     "PairFeatures": "marsad.models.features.pair_features",
     "WordCharTfidf": "marsad.models.features.tfidf",
+    "AliasLearner": "marsad.models.classifiers.alias_learning",
     "ExternalEstimator": "marsad.models.classifiers.external_estimator",
     "GatedClassifier": "marsad.models.classifiers.gated_classifier",
     "GazetteerActorMatcher": "marsad.models.classifiers.gazetteer",

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from marsad.text.normalize import ArabicNormalizer
 
-KINDS = ("name", "alias", "place", "nisba", "exclude", "bare_place")
+# "learned": an alias learned from training articles (inventory entries' `learned` list, filled by
+# `marsad.models.classifiers.alias_learning`); last, so an inventory name of the same span wins.
+KINDS = ("name", "alias", "place", "nisba", "exclude", "bare_place", "learned")
 CLITICS = r"(?:[وف]?(?:لل|[بلك])?)"
 
 
@@ -90,9 +92,9 @@ class ActorMentionFinder:
             if state_rules or use_metonyms:
                 places += entry.get("metonyms", [])
             named = {"name": [entry["name_ar"]], "alias": entry.get("aliases", []), "place": places,
-                     "exclude": entry.get("exclude", [])}  # fmt: skip
+                     "exclude": entry.get("exclude", []), "learned": entry.get("learned", [])}  # fmt: skip
             if not state_rules:  # the plain baseline: a place name is matched like an alias
-                named = {"name": named["name"], "alias": named["alias"] + places, "exclude": named["exclude"]}
+                named["alias"] = named["alias"] + named.pop("place")
             for kind, names in named.items():
                 names = [n for n in names if not (state_rules and kind == "name" and n in places)]
                 if names:

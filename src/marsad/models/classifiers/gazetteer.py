@@ -27,13 +27,22 @@ def load_inventory(path: str | None) -> dict[str, dict]:
     return yaml.safe_load(source.read_text(encoding="utf-8"))
 
 
-def build_finder(labels: list[str], actors_file: str | None, state_rules: bool, use_metonyms: bool):
-    """The mention finder for `labels`; a ValueError names labels the inventory lacks."""
+def build_finder(
+    labels: list[str],
+    actors_file: str | None,
+    state_rules: bool,
+    use_metonyms: bool,
+    learned: dict[str, list[str]] | None = None,
+) -> ActorMentionFinder:
+    """The mention finder for `labels`, with `learned` aliases per label (kind "learned") added to
+    the inventory's; a ValueError names labels the inventory lacks."""
     inventory = load_inventory(actors_file)
     unknown = sorted(set(labels) - set(inventory))
     if unknown:
         source = actors_file or BUNDLED_ACTORS
         raise ValueError(f"labels {unknown} have no entry in the actor inventory {source}")
+    for label, aliases in (learned or {}).items():
+        inventory[label] = {**inventory[label], "learned": list(aliases)}
     return ActorMentionFinder(inventory, labels, state_rules=state_rules, use_metonyms=use_metonyms)
 
 

@@ -13,10 +13,17 @@ the article's sentence windows that mention the actor (all windows where the men
 the kept ones), scaled by `context_weight`: the sense of the sentence around a name (a match
 report, a summit, a shelling) where a few neighbouring words are too little to tell. The windows
 are the embedder's own, so vectors cached by `e5_logreg` on the same texts are reused.
+
+With `learn_aliases` (an `AliasLearner`), `fit` also learns aliases the inventory lacks from the
+training articles (`learned_aliases_`: per label, each alias with its training counts). They are
+matched as mentions of kind "learned", which the regression weighs apart from the inventory's
+(its training candidates use aliases learned on the other folds, see `_learn_aliases`), and
+travel with the fitted model to `marsad predict`; `predict` never learns.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 
 import numpy as np
@@ -24,13 +31,18 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
 
 from marsad.models.classifiers.actor_mentions import KINDS, ActorMentionFinder, Mention
+from marsad.models.classifiers.alias_learning import AliasLearner, LearnedAliases, describe
 from marsad.models.classifiers.gazetteer import build_finder
 from marsad.models.encoders.sentence_embeddings import SentenceEmbeddings, segments
 from marsad.text.normalize import ArabicNormalizer
 
 WORD = re.compile(r"\w+")
+ALIAS_FOLDS = 5  # cross-fitting folds for learned aliases (`GazetteerLogReg._learn_aliases`); fixed,
+# with a fixed shuffle, so the fit still ignores the seed (the model configs say `seeded: false`)
+log = logging.getLogger("marsad")
 
 
 def mention_features(text: str, mentions: list[Mention], window: int) -> dict[str, float]:
@@ -68,6 +80,7 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         random_state: int | None = None,
         context: SentenceEmbeddings | None = None,
         context_weight: float = 1.0,
+        learn_aliases: AliasLearner | None = None,
     ) -> None:
         self.labels = labels
         self.actors_file = actors_file
@@ -78,6 +91,7 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.context = context
         self.context_weight = context_weight
+        self.learn_aliases = learn_aliases
 
     def validate(self) -> None:
         build_finder(self.labels, self.actors_file, state_rules=True, use_metonyms=True)
@@ -85,10 +99,20 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
         if self.context is not None:
             self.context.fit([])  # parameter and package checks of the embedder, before any run
+        if self.learn_aliases is not None:
+            self.learn_aliases.validate()
 
-    def _candidates(self, X) -> list[tuple[int, int, dict[str, float]]]:
-        """(row, label index, features) for every actor with a candidate mention in a text."""
-        finder: ActorMentionFinder = self.finder_
+    def _finder(self, learned: dict | None = None) -> ActorMentionFinder:
+        return build_finder(
+            self.labels, self.actors_file, state_rules=True, use_metonyms=True, learned=learned
+        )
+
+    def _candidates(
+        self, X, finder: ActorMentionFinder | None = None
+    ) -> list[tuple[int, int, dict[str, float]]]:
+        """(row, label index, features) for every actor with a candidate mention in a text, found
+        by `finder` (default: the fitted one)."""
+        finder = finder or self.finder_
         index = {label: i for i, label in enumerate(self.labels)}
         rows = []
         for row, text in enumerate(ArabicNormalizer().transform([str(t) for t in X])):
@@ -127,8 +151,12 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
         if y.ndim != 2 or y.shape[1] != len(self.labels):
             raise ValueError(f"y must be a 0/1 matrix with {len(self.labels)} columns, got shape {y.shape}")
-        self.finder_ = build_finder(self.labels, self.actors_file, state_rules=True, use_metonyms=True)
-        candidates = self._candidates(X)
+        self.finder_ = self._finder()
+        self.learned_aliases_: LearnedAliases = {}
+        if self.learn_aliases is None:
+            candidates = self._candidates(X)
+        else:
+            candidates = self._learn_aliases([str(t) for t in X], y)
         self.vectorizer_ = DictVectorizer().fit([f for _, _, f in candidates])
         targets = np.array([y[row, label] for row, label, _ in candidates])
         self.classifier_ = LogisticRegression(
@@ -136,6 +164,28 @@ class GazetteerLogReg(ClassifierMixin, BaseEstimator):
         ).fit(self._features(X, candidates), targets)
         self.classes_ = np.arange(len(self.labels))
         return self
+
+    def _learn_aliases(self, X: list[str], y: np.ndarray) -> list[tuple[int, int, dict[str, float]]]:
+        """Learn aliases on all of `X` (`learned_aliases_`, matched by `finder_` from now on)
+        and return the training candidates. Each article's candidates come from the aliases
+        learned on the other folds (cross-fitting): aliases are picked for being precise on the
+        articles they were learned from, so in-sample matches would teach the regression to
+        trust a learned alias more than it deserves on new text."""
+        learner: AliasLearner = self.learn_aliases
+        inventory = self.finder_
+        evidence = learner.evidence(ArabicNormalizer().transform(X), inventory)
+        self.learned_aliases_ = learner.select(evidence, y, self.labels, inventory)
+        self.finder_ = self._finder(self.learned_aliases_)
+        log.info("learned %d aliases for %d actors\n%s", sum(map(len, self.learned_aliases_.values())),
+                 len(self.learned_aliases_), describe(self.learned_aliases_))  # fmt: skip
+        if len(X) < ALIAS_FOLDS:
+            return self._candidates(X)
+        candidates = []
+        for learn_on, held_out in KFold(ALIAS_FOLDS, shuffle=True, random_state=0).split(X):
+            learned = learner.select([evidence[i] for i in learn_on], y[learn_on], self.labels, inventory)
+            found = self._candidates([X[i] for i in held_out], self._finder(learned))
+            candidates += [(held_out[row], label, features) for row, label, features in found]
+        return sorted(candidates, key=lambda c: c[:2])
 
     def predict_scores(self, X) -> np.ndarray:
         """P(actor involved) per label; 0 where the gazetteer found no candidate."""
