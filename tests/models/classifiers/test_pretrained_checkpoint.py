@@ -98,11 +98,11 @@ CLAIMS = ["الجيش تعلن السيطرة على البلدة رقم 3", "ا
 STANCE_TEXT = "أكد مصدر أن الجيش سيطر على البلدة رقم 3"
 
 
-def predict(finetuned, task: str, folder: Path, *args: str, stdin: str) -> list[dict]:
-    """`marsad predict <run id> - --format json` on the task's run, in a fresh process from an
-    empty folder with only the store's URI; the results."""
-    uri, jobs = finetuned
-    run_id = jobs[task].info.run_id
+def predict_fresh(
+    uri: str, run_id: str, task: str, model: str, folder: Path, *args: str, stdin: str
+) -> list[dict]:
+    """`marsad predict <run id> - --format json` on a logged run, in a fresh process from an
+    empty folder with only the store's URI; the results, after checking the run's identity."""
     folder.mkdir()
     done = subprocess.run(
         [str(BIN / "marsad"), "predict", run_id, "-", "--tracking-uri", uri, "--format", "json", *args],
@@ -110,8 +110,13 @@ def predict(finetuned, task: str, folder: Path, *args: str, stdin: str) -> list[
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     out = json.loads(done.stdout)
-    assert (out["run_id"], out["task"], out["model"]) == (run_id, task, "arabert_v2")
+    assert (out["run_id"], out["task"], out["model"]) == (run_id, task, model)
     return out["results"]
+
+
+def predict(finetuned, task: str, folder: Path, *args: str, stdin: str) -> list[dict]:
+    uri, jobs = finetuned
+    return predict_fresh(uri, jobs[task].info.run_id, task, "arabert_v2", folder, *args, stdin=stdin)
 
 
 @pytest.mark.slow
