@@ -28,7 +28,7 @@ def _minutes(seconds: float) -> str:
 def _versus_best(position: int, score: float, p: float) -> str:
     if position == 0 and not math.isnan(score):
         return "best"
-    return "–" if math.isnan(p) else f"{p:.3f}"
+    return "–" if math.isnan(p) else "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def table(board: BenchBoard) -> tuple[list[str], list[list[str]]]:
@@ -122,6 +122,8 @@ def task_figure(board: BenchBoard) -> bytes:
 
 def cost_figure(board: BenchBoard) -> bytes:
     """Marsad score against total runtime (log scale): what a point of score costs."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
     from marsad.leaderboard.plots import figure_png, plt  # the Agg backend, set there
 
     rows = board.rows.dropna(subset=["marsad_score"])
@@ -133,6 +135,8 @@ def cost_figure(board: BenchBoard) -> bytes:
         ax.annotate(row["model"], (row["runtime_s"] / 60, row["marsad_score"]), fontsize=7,
                     xytext=(4, 3), textcoords="offset points")  # fmt: skip
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())  # crowded 3x10^0-style labels
     ax.set_xlabel("runtime over all tasks (minutes, log scale)")
     ax.set_ylabel("Marsad score (95% CI)")
     ax.set_title(f"{board.bench.name}: score against cost")
@@ -164,7 +168,8 @@ def to_html(board: BenchBoard) -> str:
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{PAGE_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<div style="overflow-x:auto"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
         f'<p class="note">{html.escape(footnote(board))}</p><ul class="note">{tasks}</ul>'
         f'<div class="figures">{figures}</div></body></html>'
     )
