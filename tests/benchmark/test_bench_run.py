@@ -148,9 +148,13 @@ def test_a_checkpoint_and_an_encoder_by_folder_score_on_a_task(tmp_path, real_da
     )
     assert "1 done" in encoded.stdout
     board = bench(tmp_path, "board", "--from-results", "results").stdout
-    assert "| model |" in board and "| minilm_logreg |" in board  # the folder's name, and --name
-    result = json.loads(next((tmp_path / "results" / "marsad-v1").glob("model-*/*.json")).read_text())
-    assert result["model"]["changes"].startswith("checkpoint=")
+    # Named after the folder, or --name; the changes from the option they came from say the rest.
+    assert f"| model {{checkpoint={minilm_folder} epochs=1 max_length=32 torch_threads=1}} |" in board
+    assert f"| minilm_logreg {{features.encoder={minilm_folder}}} |" in board
+    found = [json.loads(p.read_text()) for p in (tmp_path / "results" / "marsad-v1").glob("*/*.json")]
+    by_name = {result["model"]["name"]: result for result in found}
+    assert sorted(by_name) == ["minilm_logreg", "model"]
+    assert by_name["model"]["model"]["changes"].startswith("checkpoint=")
 
 
 def test_tuned_mode_tunes_on_dev_per_task_and_shows_its_budget(tmp_path, real_data_root):

@@ -27,9 +27,11 @@ UNIFIEDFC_FOLDS = {
 UNIFIEDFC_CLAIMS = {1: 85, 2: 85, 3: 84, 4: 84, 5: 84}
 
 
-def unifiedfc(real_data_root, cv_fold: int | None = None):
+def unifiedfc(real_data_root, cv_fold: int | None = None, dedup: bool = True):
     dataset = load_dataset_config("unifiedfc_stance", str(real_data_root))
     dataset.tasks["stance"]["split"]["cv_fold"] = cv_fold
+    if not dedup:  # the official folds as SOURCE.md counts them
+        del dataset.tasks["stance"]["dedup_across_splits"]
     return dataset.load(STANCE)
 
 
@@ -38,7 +40,7 @@ def label_counts(frames) -> Counter:
 
 
 def test_unifiedfc_fixed_split_is_folds_1_3_4_5(real_data_root):
-    data = unifiedfc(real_data_root)
+    data = unifiedfc(real_data_root, dedup=False)
     expected = {
         "train": sum((Counter(UNIFIEDFC_FOLDS[k]) for k in (1, 2, 3)), Counter()),
         "dev": Counter(UNIFIEDFC_FOLDS[4]),
@@ -47,6 +49,13 @@ def test_unifiedfc_fixed_split_is_folds_1_3_4_5(real_data_root):
     assert {s: Counter(f["label"]) for s, f in data.frames.items()} == expected
     assert data.frames["test"]["_file"].nunique() == UNIFIEDFC_CLAIMS[5]
     assert data.tags == {}  # the fixed split is not a CV run
+    # As configured, pages that repeat a test page leave train and dev; the test split stays whole.
+    deduped = unifiedfc(real_data_root).frames
+    assert Counter(deduped["test"]["label"]) == expected["test"]
+    for split in ("train", "dev"):
+        kept, whole = deduped[split], data.frames[split]
+        assert set(kept["text"]) <= set(whole["text"]) and len(whole) - 60 < len(kept) < len(whole)
+        assert not set(kept["text"]) & set(deduped["test"]["text"])
 
 
 def test_unifiedfc_never_reads_rationale_and_models_see_only_claim_and_text(real_data_root):
@@ -68,7 +77,7 @@ def test_unifiedfc_text_window_bounds_article_length(real_data_root):
 def test_unifiedfc_cv_folds_partition_the_claims(real_data_root):
     seen_test: list[str] = []
     for k in range(1, 6):
-        data = unifiedfc(real_data_root, cv_fold=k)
+        data = unifiedfc(real_data_root, cv_fold=k, dedup=False)
         assert data.tags == {"cv_fold": str(k)}
         claims = {s: set(f["_file"]) for s, f in data.frames.items()}  # one file per claim
         assert not (claims["train"] & claims["dev"] or claims["train"] & claims["test"])

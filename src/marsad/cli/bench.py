@@ -72,7 +72,10 @@ def model_overrides(model: str | None, checkpoint: str | None, encoder: str | No
     else:
         found = ["model=own_estimator", f"model.estimator.estimator._target_={estimator}"]
     label = name or (None if model else _slug(checkpoint or encoder or estimator.rsplit(".", 1)[-1]))
-    return [*found, f"model.name={label}"] if label else found
+    if not label:
+        return found
+    # The row is named after what the user brought; its changes still count from the option.
+    return [*found, f"model.name={label}", f"++model.option={found[0].removeprefix('model=')}"]
 
 
 @bench.command("run")

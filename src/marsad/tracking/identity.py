@@ -11,7 +11,9 @@ from marsad.config_check import compose_option
 # Model keys that say something about the model, not how it is configured: rewording the
 # description, marking a model seed-free or editing its search space (`search:`, what `marsad
 # tune` may vary) changes neither its config id nor its changes.
-ABOUT_THE_MODEL = ("description", "seeded", "search")
+# `option` names the shipped option a renamed model was made from (`marsad bench run
+# --checkpoint`: hf_finetune named after the checkpoint): its changes are counted against it.
+ABOUT_THE_MODEL = ("description", "seeded", "search", "option")
 # Set by `marsad tune` (`trial`, `tuned`): part of the config id, so a tuned configuration is
 # never the default's row even where the best values are the defaults, and a tuning trial never
 # counts as a finished run of a job; left out of the changes (the board's tuning column says it).
@@ -55,11 +57,14 @@ def _flat(node, prefix: str = "") -> dict[str, str]:
 def model_changes(cfg: DictConfig) -> str:
     """How the run's model config departs from its option as configured, as `key=value` pairs
     (e.g. `classifier.C=0.03`), so a leaderboard row of an override is told from the config's."""
-    configured = compose_option("model", cfg.model.name)  # the user's --config-dir too
+    option = cfg.model.get("option") or cfg.model.name
+    configured = compose_option("model", option)  # the user's --config-dir too
     if configured is None:
         return ""
-    ours = {k: v for k, v in _model_settings(cfg.model).items() if k != TUNING_KEY}
-    base, ours = _flat(_model_settings(configured)), _flat(ours)
+    renamed = {"name"} if option != cfg.model.name else set()
+    ours = {k: v for k, v in _model_settings(cfg.model).items() if k not in {TUNING_KEY, *renamed}}
+    base = {k: v for k, v in _model_settings(configured).items() if k not in renamed}
+    base, ours = _flat(base), _flat(ours)
     changed = [
         f"{key.removeprefix('estimator.')}={ours.get(key, 'null')}"
         for key in sorted(base.keys() | ours.keys())
