@@ -124,7 +124,9 @@ def test_users_estimator_class_and_model_yaml_score_from_an_empty_folder(tmp_pat
     assert "stance_sentence  not served: model 'gazetteer' is only for tasks ['actor']" in served.stdout
     assert "1 done · 1 not served" in served.stdout
     board = bench(tmp_path, "board", "--from-results", "results").stdout
-    assert "| WordVote |" in board and "| my_svm {classifier.C=0.25} |" not in board  # its own config
+    # Named after the class; its changes are counted from the option it came from (own_estimator).
+    assert "| WordVote {estimator._target_=my_models.WordVote} |" in board
+    assert "| my_svm {classifier.C=0.25} |" not in board  # a YAML of the user's is its own config
     assert "| my_svm |" in board and "| gazetteer |" in board
     result = json.loads(
         next((tmp_path / "results" / "marsad-v1").glob("WordVote-*/stance_sentence.json")).read_text()
