@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from marsad.models.features.char_tfidf import WordBoundaryCharTfidf
 from marsad.models.features.tfidf import WordCharTfidf
 from marsad.text.tokens import NEGATION_CUES, numbers, tokenize
 
@@ -49,7 +50,7 @@ class PairFeatures(BaseEstimator, TransformerMixin):
         """fit(X).transform(X) in one pass: each vectoriser reads the training texts once."""
         claims, texts = pair_sides(X)
         self.word_sim_ = TfidfVectorizer(sublinear_tf=True)
-        self.char_sim_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        self.char_sim_ = WordBoundaryCharTfidf(ngram_range=(2, 4), sublinear_tf=True)
         sides = [vectorizer.fit_transform(claims + texts) for vectorizer in (self.word_sim_, self.char_sim_)]
         added, dropped = edit_parts(claims, texts)
         base = self.ngram_features if self.ngram_features is not None else WordCharTfidf()

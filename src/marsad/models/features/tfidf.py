@@ -7,6 +7,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
+from marsad.models.features.char_tfidf import WordBoundaryCharTfidf
+
 
 class WordCharTfidf(BaseEstimator, TransformerMixin):
     """Word n-grams (content) plus character n-grams within word boundaries (morphology:
@@ -32,12 +34,8 @@ class WordCharTfidf(BaseEstimator, TransformerMixin):
         if self.word_ngram_range:
             parts.append(("word", TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), **common)))
         if self.char_ngram_range:
-            parts.append(
-                (
-                    "char",
-                    TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range), **common),
-                )
-            )
+            # TfidfVectorizer(analyzer="char_wb")'s features, cut once per distinct word.
+            parts.append(("char", WordBoundaryCharTfidf(ngram_range=tuple(self.char_ngram_range), **common)))
         return FeatureUnion(parts)
 
     def fit(self, X, y=None) -> WordCharTfidf:
