@@ -83,6 +83,12 @@ def test_model_changes_name_only_what_a_run_overrides_in_its_composed_model(tmp_
     assert model_changes(compose_config(changed, tmp_path)) == "epochs=2"  # seed is not the model's
     added = ["task=topic", "model=tfidf_svm", "+model.estimator.classifier.tol=0.01"]
     assert model_changes(compose_config(added, tmp_path)) == "classifier.tol=0.01"
+    # A list is one value, as the override writes it; a removed setting reads null.
+    lists = ["task=topic", "model=tfidf_svm", "model.estimator.features.word_ngram_range=[1,3]",
+             "model.estimator.features.char_ngram_range=null"]  # fmt: skip
+    assert model_changes(compose_config(lists, tmp_path)) == (
+        "features.char_ngram_range=null features.word_ngram_range=[1,3]"
+    )
 
 
 class BuggyEstimator:

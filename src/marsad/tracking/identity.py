@@ -4,6 +4,8 @@ leaderboard through the tags alone."""
 
 from __future__ import annotations
 
+import json
+
 from omegaconf import DictConfig
 
 from marsad.config_check import compose_option
@@ -36,7 +38,6 @@ def config_id(cfg: DictConfig) -> str:
     A model that pins its own normaliser ignores the preprocess group, so the group is left out.
     """
     import hashlib
-    import json
 
     from omegaconf import OmegaConf
 
@@ -48,9 +49,11 @@ def config_id(cfg: DictConfig) -> str:
 
 
 def _flat(node, prefix: str = "") -> dict[str, str]:
-    if isinstance(node, dict | list):
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        return {k: v for key, value in items for k, v in _flat(value, f"{prefix}{key}.").items()}
+    """Dotted key -> value as an override would write it: lists whole (`[1,3]`), None as null."""
+    if isinstance(node, dict):
+        return {k: v for key, value in node.items() for k, v in _flat(value, f"{prefix}{key}.").items()}
+    if isinstance(node, list) or node is None:
+        return {prefix[:-1]: json.dumps(node, separators=(",", ":"), ensure_ascii=False, default=str)}
     return {prefix[:-1]: str(node)}
 
 
