@@ -53,8 +53,6 @@ class WordBoundaryCharTfidf(BaseEstimator, TransformerMixin):
 
     def transform(self, X) -> sp.csr_matrix:
         words, types = word_counts(X, self.lowercase)
-        if not types:  # no word at all: CountVectorizer cannot transform an empty list
-            return self.tfidf_.transform(sp.csr_matrix((words.shape[0], len(self.vocabulary_))))
         counts = words @ self._grams(self.vocabulary_).transform(types)
         return self.tfidf_.transform(canonical(counts))
 
@@ -93,7 +91,7 @@ def prune(counts: sp.csr_matrix, vocabulary: dict[str, int], min_df: int, limit:
     document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
     keep = document_frequency >= min_df
     if limit is not None and keep.sum() > limit:
-        totals = np.asarray(counts.sum(axis=0)).ravel()
+        totals = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()  # float, as CountVectorizer's
         chosen = np.where(keep)[0][(-totals[keep]).argsort()[:limit]]
         keep = np.zeros(counts.shape[1], dtype=bool)
         keep[chosen] = True
